@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- error reporting: one caller-owned buffer, set once, prefixed on the way up */
+#ifndef SRPASS_ERR_H
+#define SRPASS_ERR_H
+
+/*
+ * Every operation that can fail for more than one reason takes a
+ * struct srp_err * as its last parameter and returns 0 (or a count) on
+ * success, a negative errno on failure.  The first failure is recorded;
+ * callers add context with srp_err_prefix().  err may be NULL.
+ * Messages name the object and the file, never contain strerror() text:
+ * the CLI appends that from code.
+ */
+struct srp_err {
+	int code;		/* 0, or a negative errno */
+	char msg[512];
+};
+
+/* Record the first error only.  Returns code, so callers can write
+ * `return srp_err_set(err, -EINVAL, "...")`. */
+int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prepend context ("VF 0000:03:02.0: ") to an error already set. */
+void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Forget a recorded error (a caller decided it does not matter). */
+void srp_err_clear(struct srp_err *err);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# srpass -- install the Debian packages a build (or the VM suite) needs.
+# A no-op when everything is present; otherwise apt-get from the
+# machine's configured mirror.  Usage: deps.sh build|vm
+set -eu
+
+build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev libpci-dev pciutils pci.ids
+	libiniparser-dev libcmocka-dev libmnl-dev libjson-c-dev libxen-dev iproute2"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+*) echo "deps.sh: unknown set '$1' (build)" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

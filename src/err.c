@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- error buffer helpers */
+#include "srpass/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || err->code != 0)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
+{
+	char head[sizeof(err->msg)], tail[sizeof(err->msg)];
+	va_list ap;
+
+	if (err == NULL || err->code == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(tail, err->msg, sizeof(tail));
+	snprintf(err->msg, sizeof(err->msg), "%s%s", head, tail);
+}
+
+void srp_err_clear(struct srp_err *err)
+{
+	if (err == NULL)
+		return;
+	err->code = 0;
+	err->msg[0] = '\0';
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- the host handle's insides, for the core and backends */
+#ifndef SRP_HOST_H
+#define SRP_HOST_H
+
+#include "srpass/host.h"
+#include "sys.h"
+
+struct srp_host {
+	struct srp_sys sys;		/* the seam; tests may swap sys.ops */
+};
+
+#endif
