@@ -33,7 +33,9 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS  += $(PKG_LIBS) $(INI_LIBS)
 
-CORE_SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard backends/kvm/*.c)
+CLI_SRCS  := src/main.c $(wildcard src/cmd_*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+CORE_SRCS := $(filter-out $(CLI_SRCS),$(wildcard src/*.c)) $(wildcard backends/kvm/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 TSUP_SRCS := $(wildcard tests/lib/*.c)
 TSUP_OBJS := $(TSUP_SRCS:%.c=$(BUILD)/%.o)
@@ -54,7 +56,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/libsrpass.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/srpass: $(BUILD)/src/main.o $(BUILD)/libsrpass.a
+$(BUILD)/srpass: $(CLI_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TSUP_OBJS) $(BUILD)/libsrpass.a
@@ -73,4 +75,5 @@ demo: deps
 clean:
 	rm -rf build build-san
 
+-include tests/vm/vm.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
