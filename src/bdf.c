@@ -57,7 +57,7 @@ int srp_bdf_parse(const char *s, struct srp_bdf *ret)
 
 char *srp_bdf_format(const struct srp_bdf *a, char buf[SRP_BDF_STRLEN])
 {
-	snprintf(buf, SRP_BDF_STRLEN, "%04x:%02x:%02x.%u", a->domain, a->bus, a->dev, a->fn);
+	snprintf(buf, SRP_BDF_STRLEN, "%04x:%02x:%02x.%u", a->domain, a->bus, a->dev & 0x1fu, a->fn & 7u);
 	return buf;
 }
 

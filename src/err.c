@@ -21,7 +21,8 @@ int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
 
 void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
 {
-	char head[sizeof(err->msg)], tail[sizeof(err->msg)];
+	char head[sizeof(err->msg)];
+	size_t hl, tl;
 	va_list ap;
 
 	if (err == NULL || err->code == 0)
@@ -29,8 +30,13 @@ void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
-	memcpy(tail, err->msg, sizeof(tail));
-	snprintf(err->msg, sizeof(err->msg), "%s%s", head, tail);
+	hl = strlen(head);
+	tl = strlen(err->msg);
+	if (hl + tl >= sizeof(err->msg))
+		tl = sizeof(err->msg) - 1 - hl;	/* the tail gives way */
+	memmove(err->msg + hl, err->msg, tl);
+	memcpy(err->msg, head, hl);
+	err->msg[hl + tl] = '\0';
 }
 
 void srp_err_clear(struct srp_err *err)

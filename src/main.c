@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- command line: global options, the command table, one exit point */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "srpass/host.h"
+#include "util.h"
+
+#define SRPASS_VERSION "0.1.0"
+
+struct cmd {
+	const char *name;
+	srp_cmd_fn run;
+	int needs_host;
+	const char *usage;
+};
+
+/* Exact names only: several of these change the host. */
+static const struct cmd cmds[] = {
+	{ "list", cmd_list, 1, "[--json] [--all]" },
+	{ "show", cmd_show, 1, "[--json] BDF" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: srpass [--root DIR] [--config FILE] COMMAND [ARGS]\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "       srpass %s %s\n", cmds[i].name, cmds[i].usage);
+	fprintf(f, "BDF is 0000:03:10.1 or 03:10.1.  Exit: 0 ok, 1 failure or findings, 2 usage.\n"
+		   "The host root is --root, else $SRPASS_ROOT, else /.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srp_cli cli = { .out = stdout };
+	const struct cmd *cmd = NULL;
+	int c, rc;
+
+	cli.root = getenv("SRPASS_ROOT");
+	if (cli.root == NULL || cli.root[0] == '\0')
+		cli.root = "/";
+	while ((c = getopt_long(argc, argv, "+R:c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			cli.root = optarg;
+			break;
+		case 'c':
+			cli.config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return SRP_EXIT_OK;
+		case 'V':
+			printf("srpass %s\n", SRPASS_VERSION);
+			return SRP_EXIT_OK;
+		default:
+			usage(stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return SRP_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			cmd = &cmds[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "srpass: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return SRP_EXIT_USAGE;
+	}
+
+	if (cmd->needs_host && srp_host_open(cli.root, &cli.host, &cli.err) < 0) {
+		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
+		return SRP_EXIT_FAIL;
+	}
+	/* commands parse their own options from a fresh getopt state */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	rc = cmd->run(&cli, argc, argv);
+	if (rc != SRP_EXIT_OK && cli.err.code != 0)
+		fprintf(stderr, "srpass %s: %s: %s\n", cmd->name, cli.err.msg, strerror(-cli.err.code));
+	if (fflush(stdout) != 0 && rc == SRP_EXIT_OK) {
+		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
+		rc = SRP_EXIT_FAIL;
+	}
+	srp_host_close(cli.host);
+	return rc;
+}

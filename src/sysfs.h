@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- typed sysfs reads: the only module that knows sysfs text formats */
+#ifndef SRP_SYSFS_H
+#define SRP_SYSFS_H
+
+#include <stddef.h>
+
+#include "srpass/bdf.h"
+
+struct srp_sys;
+struct srp_err;
+
+/* Attribute values longer than this are malformed (sysfs pages are 4 KiB,
+ * but no attribute srpass reads comes close). */
+#define SRP_SYSFS_MAX 256
+
+/* "/sys/bus/pci/devices/<bdf>/<attr>" (attr may be NULL or ""). */
+int srp_sysfs_dev_path(char *buf, size_t len, const struct srp_bdf *dev, const char *attr);
+
+/*
+ * srp_sysfs_read_str - read a one-line text attribute into buf.
+ * The trailing newline is dropped.  Oversized values, embedded NULs and
+ * control characters are -EINVAL; an absent file is -ENOENT (no message,
+ * so callers can treat it as "not there").
+ */
+int srp_sysfs_read_str(const struct srp_sys *sys, const char *path, char *buf, size_t len,
+		       struct srp_err *err);
+
+/* An unsigned value (base 0: decimal or 0x hex; base 16: hex with or
+ * without 0x) no greater than max. */
+int srp_sysfs_read_ulong(const struct srp_sys *sys, const char *path, int base,
+			 unsigned long max, unsigned long *ret_val, struct srp_err *err);
+int srp_sysfs_read_long(const struct srp_sys *sys, const char *path, long min, long max,
+			long *ret_val, struct srp_err *err);
+
+/*
+ * srp_sysfs_link_name - the last component of the symlink at path
+ * ("driver" -> "i40e").  -ENOENT without a message if there is no link;
+ * a regular file or an empty target is -EINVAL.
+ */
+int srp_sysfs_link_name(const struct srp_sys *sys, const char *path, char *buf, size_t len,
+			struct srp_err *err);
+
+/* Parse a sysfs link target's last component as a PCI address. */
+int srp_sysfs_link_bdf(const struct srp_sys *sys, const char *path, struct srp_bdf *ret,
+		       struct srp_err *err);
+
+#endif
