@@ -262,8 +262,11 @@ static int real_open(const struct srp_sys *sys, const char *path, int flags, mod
 
 static int real_ioctl(const struct srp_sys *sys, int fd, unsigned long req, void *arg)
 {
+	int r;
+
 	(void)sys;
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+	r = ioctl(fd, req, arg);
+	return r < 0 ? -errno : r;
 }
 
 static void real_sleep_ms(const struct srp_sys *sys, unsigned int ms)

@@ -40,6 +40,7 @@ struct srp_sys_ops {
 	/* open(2) below the root, never following symlinks in state paths
 	 * when flags has O_NOFOLLOW; returns a new fd the caller closes. */
 	int (*open)(const struct srp_sys *sys, const char *path, int flags, mode_t mode);
+	/* ioctl(2): its non-negative result, or -errno */
 	int (*ioctl)(const struct srp_sys *sys, int fd, unsigned long req, void *arg);
 	/* Sleep for ms milliseconds (tests make this instant). */
 	void (*sleep_ms)(const struct srp_sys *sys, unsigned int ms);

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- the KVM backend: VFs held by vfio-pci, checked with the VFIO uapi */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/vfio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "bind.h"
+#include "host.h"
+#include "ledger.h"
+#include "srpass/err.h"
+#include "srpass/inventory.h"
+
+#define STUB "vfio-pci"
+
+static int kvm_detect(struct srp_host *host)
+{
+	mode_t mode;
+
+	return srp_sys_lstat(&host->sys, "/sys/bus/pci/drivers/" STUB, &mode) == 0 &&
+	       S_ISDIR(mode);
+}
+
+/*
+ * A group is usable by a guest only when every device in it is bound to
+ * vfio-pci (or unbound): the kernel reports that as VFIO_GROUP_FLAGS_VIABLE.
+ * And the type1 IOMMU must be there to attach it to.
+ */
+static int kvm_check_vfio(struct srp_host *host, const struct srp_dev *vf, struct srp_err *err)
+{
+	const struct srp_sys *sys = &host->sys;
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	int gfd, cfd, r;
+
+	if (vf->group == NULL)
+		return srp_err_set(err, -ENODEV, "%s has no IOMMU group; is the IOMMU on?", vf->name);
+	snprintf(path, sizeof(path), "/dev/vfio/%u", vf->group->id);
+	gfd = sys->ops->open(sys, path, O_RDWR, 0);
+	if (gfd < 0)
+		return srp_err_set(err, gfd, "cannot open VFIO group '%s'", path);
+	r = sys->ops->ioctl(sys, gfd, VFIO_GROUP_GET_STATUS, &status);
+	close(gfd);
+	if (r < 0)
+		return srp_err_set(err, r, "VFIO_GROUP_GET_STATUS on '%s' failed", path);
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return srp_err_set(err, -EBUSY, "VFIO group %u is not viable: bind every device in "
+				   "/sys/kernel/iommu_groups/%u/devices to vfio-pci or unbind it",
+				   vf->group->id, vf->group->id);
+
+	cfd = sys->ops->open(sys, "/dev/vfio/vfio", O_RDWR, 0);
+	if (cfd < 0)
+		return srp_err_set(err, cfd, "cannot open '/dev/vfio/vfio'");
+	r = sys->ops->ioctl(sys, cfd, VFIO_GET_API_VERSION, NULL);
+	if (r >= 0 && r != VFIO_API_VERSION)
+		r = -EPROTO;
+	if (r >= 0)	/* 1 if supported, 0 if not */
+		r = sys->ops->ioctl(sys, cfd, VFIO_CHECK_EXTENSION,
+				    (void *)(unsigned long)VFIO_TYPE1v2_IOMMU);
+	close(cfd);
+	if (r <= 0)
+		return srp_err_set(err, r < 0 ? r : -ENODEV,
+				   "the VFIO type1v2 IOMMU is not available ('/dev/vfio/vfio')");
+	return 0;
+}
+
+static int kvm_assign(struct srp_host *host, const struct srp_dev *vf,
+		      const struct srp_assignment *a, struct srp_err *err)
+{
+	int r;
+
+	r = srp_bind_to(&host->sys, &vf->addr, STUB, a->orig_driver, a->orig_override, err);
+	if (r < 0)
+		return r;
+	r = kvm_check_vfio(host, vf, err);
+	if (r < 0) {
+		struct srp_err undo = { 0 };
+
+		if (srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override,
+				     &undo) < 0)
+			srp_err_prefix(err, "[undo failed too: %s] ", undo.msg);
+	}
+	return r;
+}
+
+static int kvm_release(struct srp_host *host, const struct srp_dev *vf,
+		       const struct srp_assignment *a, struct srp_err *err)
+{
+	return srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override, err);
+}
+
+static int kvm_status(struct srp_host *host, const struct srp_dev *vf, struct srp_err *err)
+{
+	if (vf->driver == NULL || strcmp(vf->driver, STUB) != 0)
+		return srp_err_set(err, -ENXIO, "%s is bound to %s, not %s", vf->name,
+				   vf->driver ? vf->driver : "no driver", STUB);
+	return kvm_check_vfio(host, vf, err);
+}
+
+const struct srp_backend_ops srp_backend_kvm = {
+	.name = "kvm",
+	.help = "Linux KVM: VFs held by vfio-pci",
+	.stub_driver = STUB,
+	.detect = kvm_detect,
+	.assign = kvm_assign,
+	.release = kvm_release,
+	.status = kvm_status,
+};
