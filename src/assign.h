@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- assign, release, recover: the host changes, all-or-nothing */
+#ifndef SRP_ASSIGN_H
+#define SRP_ASSIGN_H
+
+#include <stdio.h>
+
+#include "srpass/bdf.h"
+
+struct srp_host;
+struct srp_err;
+
+struct srp_assign_req {
+	struct srp_bdf vf;
+	const char *tenant;
+	const char *domain;
+	const char *backend;		/* "kvm", or "auto" */
+	int dry_run;			/* print the plan to plan, change nothing */
+};
+
+/*
+ * srp_assign - give a VF to a tenant's domain.  Under the ledger lock:
+ * repair an interrupted operation, check the VF is free, record the
+ * intent, move the VF to the backend's stub driver and verify it, then
+ * record the assignment.  Any failure undoes every earlier step and the
+ * error names the step.  plan (may be NULL) receives one line per step.
+ */
+int srp_assign(struct srp_host *host, const struct srp_assign_req *req, FILE *plan,
+	       struct srp_err *err);
+
+/* srp_release - give the VF back: its original driver and override. */
+int srp_release(struct srp_host *host, const struct srp_bdf *vf, int dry_run, FILE *plan,
+		struct srp_err *err);
+
+/*
+ * srp_recover - finish or undo an operation a crash interrupted (assign
+ * is undone, release is finished).  Returns 1 if there was one, 0 if
+ * the ledger was clean.  Mutating commands run it first themselves.
+ */
+int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err);
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- `assign`, `release`, `recover` */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "assign.h"
+#include "cli.h"
+
+static int bad_bdf(const char *cmd, const char *s)
+{
+	fprintf(stderr, "srpass %s: '%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)\n",
+		cmd, s);
+	return SRP_EXIT_USAGE;
+}
+
+int cmd_assign(struct srp_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tenant", required_argument, NULL, 't' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char use[] =
+		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--dry-run]\n";
+	struct srp_assign_req req = { .backend = "auto" };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "t:d:b:n", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			req.tenant = optarg;
+			break;
+		case 'd':
+			req.domain = optarg;
+			break;
+		case 'b':
+			req.backend = optarg;
+			break;
+		case 'n':
+			req.dry_run = 1;
+			break;
+		default:
+			fputs(use, stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || req.tenant == NULL || req.domain == NULL) {
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
+		return bad_bdf("assign", argv[optind]);
+	if (srp_assign(cli->host, &req, req.dry_run ? cli->out : stderr, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	if (!req.dry_run)
+		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
+			req.tenant, req.domain);
+	return SRP_EXIT_OK;
+}
+
+int cmd_release(struct srp_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srp_bdf vf;
+	int c, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (c != 'n') {
+			fputs("usage: srpass release VF [--dry-run]\n", stderr);
+			return SRP_EXIT_USAGE;
+		}
+		dry = 1;
+	}
+	if (optind + 1 != argc) {
+		fputs("usage: srpass release VF [--dry-run]\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &vf) < 0)
+		return bad_bdf("release", argv[optind]);
+	if (srp_release(cli->host, &vf, dry, dry ? cli->out : stderr, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	if (!dry)
+		fprintf(cli->out, "released %s\n", argv[optind]);
+	return SRP_EXIT_OK;
+}
+
+int cmd_recover(struct srp_cli *cli, int argc, char **argv)
+{
+	int r;
+
+	(void)argv;
+	if (argc != 1) {
+		fputs("usage: srpass recover\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	r = srp_recover(cli->host, cli->out, &cli->err);
+	if (r < 0)
+		return SRP_EXIT_FAIL;
+	if (r == 0)
+		fprintf(cli->out, "nothing to recover\n");
+	return SRP_EXIT_OK;
+}
