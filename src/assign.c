@@ -11,6 +11,7 @@
 #include "ledger.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
+#include "sriov.h"
 
 /*
  * Every operation is: lock, repair, write the intent, change the host,
@@ -69,9 +70,19 @@ static int repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct
 
 	if (p->op == SRP_OP_NONE)
 		return 0;
-	if (p->op != SRP_OP_ASSIGN && p->op != SRP_OP_RELEASE)
-		return srp_err_set(err, -EOPNOTSUPP, "ledger has a pending operation this srpass "
-				   "cannot repair");
+	if (p->op == SRP_OP_NUMVFS) {
+		srp_bdf_format(&p->pf, name);
+		r = srp_sriov_undo(host, l, err);
+		if (r < 0) {
+			srp_err_prefix(err, "repairing the interrupted sriov_numvfs change of %s: ",
+				       name);
+			return r;
+		}
+		say(log, "recovered: PF %s is back to its previous sriov_numvfs%s", name, "");
+		srp_pending_clear(p);
+		r = srp_ledger_commit(host, l, err);
+		return r < 0 ? r : 1;
+	}
 	srp_bdf_format(&p->a.vf, name);
 	r = srp_inventory_scan(host, &inv, err);
 	if (r < 0)

@@ -6,6 +6,8 @@
 
 #include "assign.h"
 #include "cli.h"
+#include "sriov.h"
+#include "util.h"
 
 static int bad_bdf(const char *cmd, const char *s)
 {
@@ -105,4 +107,60 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 	if (r == 0)
 		fprintf(cli->out, "nothing to recover\n");
 	return SRP_EXIT_OK;
+}
+
+static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
+{
+	static const struct option opts[] = {
+		{ "vfs", required_argument, NULL, 'v' },
+		{ "no-autoprobe", no_argument, NULL, 'A' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *use = enable ? "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
+				 : "usage: srpass disable PF [--dry-run]\n";
+	unsigned long n = 0;
+	int c, have_n = 0, noauto = 0, dry = 0;
+	struct srp_bdf pf;
+
+	while ((c = getopt_long(argc, argv, enable ? "v:An" : "n", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (srp_parse_ulong(optarg, 10, 1, 65535, &n) < 0) {
+				fprintf(stderr, "srpass enable: --vfs '%s' is not a number from 1 to 65535\n",
+					optarg);
+				return SRP_EXIT_USAGE;
+			}
+			have_n = 1;
+			break;
+		case 'A':
+			noauto = 1;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		default:
+			fputs(use, stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (enable && !have_n)) {
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &pf) < 0)
+		return bad_bdf(argv[0], argv[optind]);
+	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, cli->out, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	return SRP_EXIT_OK;
+}
+
+int cmd_enable(struct srp_cli *cli, int argc, char **argv)
+{
+	return sriov_cmd(cli, argc, argv, 1);
+}
+
+int cmd_disable(struct srp_cli *cli, int argc, char **argv)
+{
+	return sriov_cmd(cli, argc, argv, 0);
 }
