@@ -371,3 +371,49 @@ out:
 	srp_ledger_close(l);
 	return r;
 }
+
+int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
+{
+	struct srp_inventory *inv = NULL;
+	struct srp_ledger *l = NULL;
+	int r, failed = 0;
+
+	r = srp_ledger_open(host, &l, err);
+	if (r < 0)
+		return r;
+	r = repair(host, l, log, err);
+	if (r >= 0)
+		r = srp_inventory_scan(host, &inv, err);
+	for (size_t i = 0; r >= 0 && i < l->n; i++) {
+		const struct srp_assignment *a = &l->a[i];
+		const struct srp_backend_ops *be;
+		const struct srp_dev *vf;
+		struct srp_err one = { 0 };
+		char name[SRP_BDF_STRLEN];
+
+		srp_bdf_format(&a->vf, name);
+		vf = srp_inventory_find(inv, &a->vf);
+		be = srp_backend_find(host, a->backend);
+		if (vf == NULL || vf->kind != SRP_DEV_VF || vf->pf == NULL ||
+		    srp_bdf_cmp(&vf->pf->addr, &a->pf) != 0 || vf->vf_index != a->vf_index) {
+			srp_err_set(&one, -ENODEV, "VF %s is gone or is another PF's VF now "
+				    "(enable its PF's VFs first)", name);
+		} else if (be == NULL) {
+			srp_err_set(&one, -ENOENT, "backend '%s' of %s is not available", a->backend, name);
+		} else if (vf->driver && strcmp(vf->driver, be->stub_driver) == 0) {
+			say(log, "restore %s: already held by %s", name, be->stub_driver);
+			continue;
+		} else if (be->assign(host, vf, a, &one) == 0) {
+			say(log, "restore %s: assigned to %s again", name, a->domain);
+			continue;
+		}
+		say(log, "restore: %s%s", one.msg, "");
+		if (!failed++)
+			srp_err_set(err, one.code, "%s", one.msg);
+	}
+	srp_inventory_free(inv);
+	srp_ledger_close(l);
+	if (r < 0)
+		return r;
+	return failed ? err ? err->code : -EIO : 0;
+}

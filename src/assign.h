@@ -39,4 +39,11 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vf, int dry_run, FI
  */
 int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err);
 
+/*
+ * srp_restore - after a reboot, hand every VF in the ledger to its
+ * backend again (the kernel forgot; the ledger did not).  VFs that are
+ * gone are reported, not dropped.  Returns 0 if all were restored.
+ */
+int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err);
+
 #endif

@@ -39,6 +39,7 @@ int cmd_show(struct srp_cli *cli, int argc, char **argv);
 int cmd_assign(struct srp_cli *cli, int argc, char **argv);
 int cmd_release(struct srp_cli *cli, int argc, char **argv);
 int cmd_recover(struct srp_cli *cli, int argc, char **argv);
+int cmd_restore(struct srp_cli *cli, int argc, char **argv);
 int cmd_enable(struct srp_cli *cli, int argc, char **argv);
 int cmd_disable(struct srp_cli *cli, int argc, char **argv);
 

@@ -92,6 +92,16 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	return SRP_EXIT_OK;
 }
 
+int cmd_restore(struct srp_cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fputs("usage: srpass restore\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	return srp_restore(cli->host, cli->out, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
+}
+
 int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 {
 	int r;

@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--dry-run]" },
 	{ "release", cmd_release, 1, "VF [--dry-run]" },
 	{ "recover", cmd_recover, 1, "" },
+	{ "restore", cmd_restore, 1, "" },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]" },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]" },
 };
