@@ -1399,6 +1399,17 @@ const char *srp_cfg_backend_name(enum srp_cfg_backend b)
 	return "?";
 }
 
+int srp_cfg_backend_parse(const char *name, enum srp_cfg_backend *ret)
+{
+	for (size_t i = 0; name != NULL && i < ARRAY_SIZE(backend_names); i++) {
+		if (strcmp(name, backend_names[i].name) == 0) {
+			*ret = (enum srp_cfg_backend)backend_names[i].val;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 const char *srp_cfg_isolation_name(enum srp_cfg_isolation i)
 {
 	return i == SRP_CFG_ISOLATION_DEDICATED_PF ? "dedicated-pf" : "shared";

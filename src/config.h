@@ -162,6 +162,8 @@ bool srp_tenant_has_mac_space(const struct srp_tenant *t);
 char *srp_pf_sel_format(const struct srp_pf_sel *sel, char *buf, size_t len);
 
 const char *srp_cfg_backend_name(enum srp_cfg_backend b);
+/* "kvm", "xen" or "auto" (the ledger's and the CLI's spelling): 0 or -EINVAL. */
+int srp_cfg_backend_parse(const char *name, enum srp_cfg_backend *ret);
 const char *srp_cfg_isolation_name(enum srp_cfg_isolation i);
 const char *srp_cfg_switch_name(enum srp_cfg_switch s);
 
