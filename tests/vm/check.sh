@@ -19,8 +19,9 @@ start=$SECONDS
 
 # NAME | run.sh options | scenarios
 variants=(
-	"vIOMMU|           |list vfio vflink"
+	"vIOMMU||list vfio vflink lifecycle"
 	"intremap-off|-I intremap=off,caching-mode=on|vfio"
+	"iommu-pt|-a iommu=pt|lifecycle"
 )
 status=0
 i=0

@@ -161,7 +161,7 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	exit 124
 fi
 rc=$(cat "$outdir/status" 2>/dev/null || true)
-[ -n "$rc" ] || rc=$(grep -ao '@@VM-EXIT=[0-9]*@@' "$outdir/console.log" 2>/dev/null | tail -1 | tr -dc 0-9)
+[ -n "$rc" ] || rc=$(grep -ao '@@VM-EXIT=[0-9]*@@' "$outdir/console.log" 2>/dev/null | tail -1 | tr -dc 0-9 || true)
 if [ -z "$rc" ]; then
 	say "the guest gave no exit status (qemu exit $qrc after ${secs}s; kernel panic or init failure?)"
 	exit 125
