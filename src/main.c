@@ -23,6 +23,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "list", cmd_list, 1, "[--json] [--all]" },
 	{ "show", cmd_show, 1, "[--json] BDF" },
+	{ "check", cmd_check, 1, "[--json]" },
 	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--dry-run]" },
 	{ "release", cmd_release, 1, "VF [--dry-run]" },
 	{ "recover", cmd_recover, 1, "" },

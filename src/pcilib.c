@@ -3,6 +3,7 @@
 #include "pcilib.h"
 
 #include <errno.h>
+#include <pci/header.h>
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,5 +139,65 @@ out:
 	if (pacc != NULL)
 		pci_cleanup(pacc);
 	srp_pci_funcs_free(funcs, n);
+	return r;
+}
+
+int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
+		      struct srp_pci_caps *ret, struct srp_err *err)
+{
+	struct pci_access *volatile pacc = NULL;
+	struct srp_pci_caps c = { 0 };
+	volatile int jumps = 0;
+	char path[PATH_MAX], name[SRP_BDF_STRLEN];
+	struct pci_dev *volatile d = NULL;
+	struct pci_cap *cap;
+	int r;
+
+	srp_bdf_format(addr, name);
+	if (srp_sys_hostpath(sys, "/sys/bus/pci", path, sizeof(path)) < 0)
+		return srp_err_set(err, -ENAMETOOLONG, "host root '%s' is too long", sys->root);
+	if (setjmp(pci_jmp) != 0) {
+		if (jumps++ > 0)
+			pacc = NULL;
+		r = srp_err_set(err, -EIO, "libpci: %s", pci_msg);
+		goto out;
+	}
+	pacc = pci_alloc();
+	pacc->error = pci_fatal;
+	pacc->warning = pci_quiet;
+	pacc->debug = pci_quiet;
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	pci_set_param(pacc, "sysfs.path", path);
+	pci_init(pacc);
+	d = pci_get_dev(pacc, addr->domain, addr->bus, addr->dev, addr->fn);
+	/* a readable config space answers its own vendor id */
+	if (d == NULL || pci_read_word(d, PCI_VENDOR_ID) == 0xffff ||
+	    pci_read_word(d, PCI_VENDOR_ID) == 0) {
+		r = srp_err_set(err, -EIO, "cannot read the config space of %s ('%s/devices/%s/config')",
+				name, path, name);
+		goto out_dev;
+	}
+	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	if (cap != NULL) {
+		c.pcie = 1;
+		c.port_type = (pci_read_word(d, cap->addr + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_TYPE) >> 4;
+		c.ari_fwd_cap = !!(pci_read_long(d, cap->addr + PCI_EXP_DEVCAP2) & PCI_EXP_DEVCAP2_ARI);
+		c.ari_fwd_en = !!(pci_read_word(d, cap->addr + PCI_EXP_DEVCTL2) & PCI_EXP_DEVCTL2_ARI);
+	}
+	cap = pci_find_cap(d, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
+	if (cap != NULL) {
+		c.has_acs = 1;
+		c.acs_cap = pci_read_word(d, cap->addr + PCI_ACS_CAP);
+		c.acs_ctrl = pci_read_word(d, cap->addr + PCI_ACS_CTRL);
+	}
+	*ret = c;
+	r = 0;
+out_dev:
+	if (d != NULL)
+		pci_free_dev(d);
+out:
+	if (pacc != NULL)
+		pci_cleanup(pacc);
 	return r;
 }

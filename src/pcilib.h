@@ -29,4 +29,30 @@ int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size
 		      struct srp_err *err);
 void srp_pci_funcs_free(struct srp_pci_func *funcs, size_t n);
 
+/* What srpass needs from a port's (or any function's) config space. */
+struct srp_pci_caps {
+	int pcie;			/* has a PCI Express capability */
+	int port_type;			/* PCI_EXP_TYPE_*: 4 root port, 5 upstream, 6 downstream */
+	int has_acs;
+	uint16_t acs_cap, acs_ctrl;	/* ACS capability and control registers */
+	int ari_fwd_cap, ari_fwd_en;	/* Device Capabilities/Control 2, ARI forwarding */
+};
+
+/* PCIe port types, as in the PCIe capability's flags */
+#define SRP_PCIE_ROOT_PORT 4
+#define SRP_PCIE_UPSTREAM 5
+#define SRP_PCIE_DOWNSTREAM 6
+
+/* ACS bits srpass requires on a port (libvirt's set): source validation,
+ * P2P request and completion redirect, upstream forwarding. */
+#define SRP_ACS_REQUIRED 0x001d
+
+/*
+ * srp_pci_read_caps - read dev's capabilities from its config space via
+ * libpci.  A config space that cannot be read (absent file, short file)
+ * is -EIO with the path.
+ */
+int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *dev,
+		      struct srp_pci_caps *ret, struct srp_err *err);
+
 #endif
