@@ -19,7 +19,7 @@ start=$SECONDS
 
 # NAME | run.sh options | scenarios
 variants=(
-	"vIOMMU||list vfio vflink lifecycle"
+	"vIOMMU||list vfio vflink lifecycle nested"
 	"intremap-off|-I intremap=off,caching-mode=on|vfio"
 	"iommu-pt|-a iommu=pt|lifecycle"
 )
