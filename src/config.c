@@ -195,7 +195,8 @@ static int read_file(struct loader *l, const struct srp_sys *sys)
 		return srp_err_set(l->err, -ENOMEM, "%s: out of memory", l->path);
 	n = sys->ops->read(sys, l->path, l->text, SRP_CONFIG_MAX_SIZE + 1);
 	if (n < 0)
-		return srp_err_set(l->err, (int)n, "%s: cannot read the configuration file", l->path);
+		return srp_err_set(l->err, (int)n, "%s: cannot read the configuration file",
+				   l->path);
 	if (n > SRP_CONFIG_MAX_SIZE)
 		return srp_err_set(l->err, -EFBIG, "%s: larger than %d bytes; refusing it", l->path,
 				   SRP_CONFIG_MAX_SIZE);
@@ -283,8 +284,8 @@ static int add_key(struct loader *l, const char *name, size_t n, unsigned int li
 	for (size_t i = 0; i < n; i++) {
 		if (!key_char_ok(name[i]))
 			return cfg_error(l, -EINVAL, line, s->name, NULL,
-					 "bad key name '%s': use lower-case letters, digits and '_'",
-					 shown(val, q, sizeof(q)));
+					 "bad key name '%s': use lower-case letters, digits and "
+					 "'_'", shown(val, q, sizeof(q)));
 	}
 	for (size_t i = s->first_key; i < s->first_key + s->n_keys; i++) {
 		if (strcmp(l->keys[i].name, val) == 0)
@@ -292,8 +293,8 @@ static int add_key(struct loader *l, const char *name, size_t n, unsigned int li
 					 "key repeated (first on line %u)", l->keys[i].line);
 	}
 	if (s->n_keys >= SEC_KEYS_MAX)
-		return cfg_error(l, -EINVAL, line, s->name, NULL, "more than %d keys in one section",
-				 SEC_KEYS_MAX);
+		return cfg_error(l, -EINVAL, line, s->name, NULL,
+				 "more than %d keys in one section", SEC_KEYS_MAX);
 	if (l->n_keys == l->cap_keys) {
 		size_t cap = l->cap_keys ? 2 * l->cap_keys : 64;
 		struct ini_key *p = reallocarray(l->keys, cap, sizeof(*p));
@@ -353,10 +354,11 @@ static int scan_lines(struct loader *l)
 			r = add_section(l, ia, (size_t)(ib - ia), line);
 		} else {
 			const char *eq = memchr(a, '=', (size_t)(b - a)), *kb;
+			const char *sec = l->n_secs > 0 ? l->secs[l->n_secs - 1].name : NULL;
 
 			if (eq == NULL)
-				return cfg_error(l, -EINVAL, line, l->n_secs ? l->secs[l->n_secs - 1].name
-						 : NULL, NULL, "expected 'key = value' or '[section]'");
+				return cfg_error(l, -EINVAL, line, sec, NULL,
+						 "expected 'key = value' or '[section]'");
 			kb = eq;
 			while (kb > a && isspace((unsigned char)kb[-1]))
 				kb--;
@@ -407,8 +409,8 @@ static int ini_load(struct loader *l, dictionary **ret)
 		r = -errno;
 	if (r < 0) {
 		close(fd);
-		return srp_err_set(l->err, r, "%s: cannot copy it to a memory file (is /proc mounted?)",
-				   l->path);
+		return srp_err_set(l->err, r, "%s: cannot copy it to a memory file (is /proc "
+				   "mounted?)", l->path);
 	}
 	d = iniparser_load(procpath);
 	close(fd);
@@ -493,7 +495,8 @@ static int for_each_item(struct loader *l, const struct key_ctx *k, const char *
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
 		if (a == b)
-			return key_error(l, k, "empty item in the list '%s'", shown(v, q, sizeof(q)));
+			return key_error(l, k, "empty item in the list '%s'",
+					 shown(v, q, sizeof(q)));
 		if ((size_t)(b - a) >= sizeof(item))
 			return key_error(l, k, "list item too long");
 		memcpy(item, a, (size_t)(b - a));
@@ -560,7 +563,8 @@ static int parse_pf_sel(const char *s, struct srp_pf_sel *ret)
 		}
 	} else {
 		/* the kernel's dev_valid_name(), limited to printable ASCII */
-		if (n == 0 || n > SRP_NETDEV_NAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		if (n == 0 || n > SRP_NETDEV_NAME_MAX || strcmp(s, ".") == 0 ||
+		    strcmp(s, "..") == 0)
 			return -EINVAL;
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)s[i];
@@ -616,11 +620,12 @@ static int pfs_item(struct loader *l, const struct key_ctx *k, const char *item,
 
 	if (parse_pf_sel(item, &sel) < 0)
 		return key_error(l, k, "bad PF selector '%s' (expected a PCI address like "
-				 "0000:03:00.0, an interface name, or vendor:device like 8086:1572)",
-				 shown(item, q, sizeof(q)));
+				 "0000:03:00.0, an interface name, or vendor:device like "
+				 "8086:1572)", shown(item, q, sizeof(q)));
 	for (size_t i = 0; i < t->n_pfs; i++)
 		if (pf_sel_equal(&t->pfs[i], &sel))
-			return key_error(l, k, "PF selector '%s' listed twice", shown(item, q, sizeof(q)));
+			return key_error(l, k, "PF selector '%s' listed twice",
+					 shown(item, q, sizeof(q)));
 	if (t->n_pfs == ta->cap) {
 		size_t cap = ta->cap ? 2 * ta->cap : 4;
 		struct srp_pf_sel *p = reallocarray(t->pfs, cap, sizeof(*p));
@@ -677,7 +682,8 @@ static int vlans_item(struct loader *l, const struct key_ctx *k, const char *ite
 		if (r == 0)
 			r = vlan_id(l, k, hi, item, &b);
 		if (r == 0 && a > b)
-			return key_error(l, k, "VLAN range '%s' runs backwards", shown(item, q, sizeof(q)));
+			return key_error(l, k, "VLAN range '%s' runs backwards",
+					 shown(item, q, sizeof(q)));
 	}
 	if (r < 0)
 		return r;
@@ -923,8 +929,10 @@ static int gk_state_dir(struct loader *l, const struct key_ctx *k, const char *v
 	/* one spelling per directory: no "//", "/./", "/../" or trailing '/' */
 	for (const char *p = v; p != NULL; p = strchr(p + 1, '/')) {
 		const char *c = p + 1, *e = strchrnul(c, '/');
+		size_t len = (size_t)(e - c);
 
-		if (e == c || (e - c == 1 && c[0] == '.') || (e - c == 2 && c[0] == '.' && c[1] == '.'))
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
 			return key_error(l, k, "'%s' is not a plain absolute path (empty, '.' or "
 					 "'..' component)", shown(v, q, sizeof(q)));
 	}
@@ -986,7 +994,7 @@ static bool tenant_name_ok(const char *s)
 	if (n == 0 || n > SRP_TENANT_NAME_MAX)
 		return false;
 	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+		if (!key_char_ok(*s) && *s != '-')
 			return false;
 	return true;
 }
@@ -1011,8 +1019,8 @@ static int check_sections(struct loader *l, size_t *ret_tenants)
 			return cfg_error(l, -EINVAL, s->line, s->name, NULL, "empty tenant name");
 		if (!tenant_name_ok(name))
 			return cfg_error(l, -EINVAL, s->line, s->name, NULL,
-					 "bad tenant name '%s' (expected 1-%d of a-z, 0-9, '_', '-')",
-					 shown(name, q, sizeof(q)), SRP_TENANT_NAME_MAX);
+					 "bad tenant name '%s' (expected 1-%d of a-z, 0-9, '_', "
+					 "'-')", shown(name, q, sizeof(q)), SRP_TENANT_NAME_MAX);
 		tenants++;
 	}
 	*ret_tenants = tenants;
@@ -1145,11 +1153,10 @@ static bool mac_spaces_overlap(const struct srp_tenant *a, const struct srp_tena
 			       size_t len)
 {
 	if (a->mac_prefix_len > 0 && b->mac_prefix_len > 0) {
-		size_t n = a->mac_prefix_len < b->mac_prefix_len ? a->mac_prefix_len : b->mac_prefix_len;
+		const struct srp_tenant *longer = a->mac_prefix_len > b->mac_prefix_len ? a : b;
+		size_t n = longer == a ? b->mac_prefix_len : a->mac_prefix_len;
 
 		if (memcmp(a->mac_prefix, b->mac_prefix, n) == 0) {
-			const struct srp_tenant *longer = a->mac_prefix_len > n ? a : b;
-
 			mac_format(longer->mac_prefix, longer->mac_prefix_len, buf, len);
 			return true;
 		}
@@ -1194,9 +1201,9 @@ static int check_tenants(struct loader *l)
 			vlan = vlan_first_common(&a->vlans, &b->vlans);
 			if (vlan != 0 && tenant_pfs_may_overlap(a, b, &pa, &pb))
 				return cfg_error(l, -EINVAL, bl->key[TK_VLANS], sec, "vlans",
-						 "VLAN %u is also claimed by tenant '%s' (line %u), "
-						 "and their PFs may be the same ('%s' and '%s')", vlan,
-						 a->name, l->tl[i].key[TK_VLANS],
+						 "VLAN %u is also claimed by tenant '%s' (line "
+						 "%u), and their PFs may be the same ('%s' and "
+						 "'%s')", vlan, a->name, l->tl[i].key[TK_VLANS],
 						 srp_pf_sel_format(pa, as, sizeof(as)),
 						 srp_pf_sel_format(pb, bs, sizeof(bs)));
 			if (mac_spaces_overlap(a, b, mac, sizeof(mac))) {
@@ -1298,6 +1305,8 @@ int srp_config_load(const struct srp_sys *sys, const char *path, struct srp_conf
 
 	if (sys == NULL || path == NULL || ret == NULL)
 		return srp_err_set(err, -EINVAL, "srp_config_load: missing argument");
+	if (sys->ops->lstat == NULL || sys->ops->read == NULL)
+		return srp_err_set(err, -ENOSYS, "%s: these host ops cannot read files", path);
 	l.cfg = srp_config_new_default();
 	if (l.cfg == NULL || (l.cfg->path = strdup(path)) == NULL) {
 		r = srp_err_set(err, -ENOMEM, "%s: out of memory", path);

@@ -156,7 +156,8 @@ static void check_foreign(struct ctx *c)
 		if (is_other(c, p) && first_of_tenant(c, i) &&
 		    srp_config_tenant(c->cfg, p->tenant) == NULL)
 			deny(c, SRP_POL_FOREIGN, "PF %s has VF %s of tenant '%s', which the "
-			     "configuration does not know", c->pf, srp_bdf_format(&p->vf, b), p->tenant);
+			     "configuration does not know", c->pf, srp_bdf_format(&p->vf, b),
+			     p->tenant);
 	}
 }
 
@@ -177,8 +178,8 @@ static int effective_vlan(struct ctx *c)
 				deny(c, SRP_POL_VLAN, "tenant '%s' has no VLANs; VLAN %u is not "
 				     "its to use", t->name, v);
 			else
-				deny(c, SRP_POL_VLAN, "VLAN %u is not one of tenant '%s''s VLANs", v,
-				     t->name);
+				deny(c, SRP_POL_VLAN, "VLAN %u is not one of tenant '%s''s VLANs",
+				     v, t->name);
 			return -1;
 		}
 		return (int)v;
@@ -200,9 +201,9 @@ static void check_vlan_peers(struct ctx *c, unsigned int vlan)
 	char b[SRP_BDF_STRLEN];
 
 	if (vlan == 0 && o != NULL)
-		deny(c, SRP_POL_VLAN_UNTAGGED, "VF %s would be untagged on PF %s, which tenant '%s' "
-		     "uses too (VF %s): an untagged VF can tag frames with their VLANs", c->vf,
-		     c->pf, o->tenant, srp_bdf_format(&o->vf, b));
+		deny(c, SRP_POL_VLAN_UNTAGGED, "VF %s would be untagged on PF %s, which tenant "
+		     "'%s' uses too (VF %s): an untagged VF can tag frames with their VLANs",
+		     c->vf, c->pf, o->tenant, srp_bdf_format(&o->vf, b));
 	for (size_t i = 0; i < c->q->n_peers; i++) {
 		const struct srp_policy_peer *p = &c->q->peers[i];
 
@@ -212,9 +213,9 @@ static void check_vlan_peers(struct ctx *c, unsigned int vlan)
 			deny(c, SRP_POL_VLAN_CONFLICT, "VLAN %u is tenant '%s''s on PF %s (VF %s)",
 			     vlan, p->tenant, c->pf, srp_bdf_format(&p->vf, b));
 		else if (vlan != 0 && p->vlan == 0)
-			deny(c, SRP_POL_VLAN_UNTAGGED, "VF %s of tenant '%s' is untagged on PF %s and "
-			     "can tag frames with any VLAN", srp_bdf_format(&p->vf, b), p->tenant,
-			     c->pf);
+			deny(c, SRP_POL_VLAN_UNTAGGED, "VF %s of tenant '%s' is untagged on PF %s "
+			     "and can tag frames with any VLAN", srp_bdf_format(&p->vf, b),
+			     p->tenant, c->pf);
 	}
 }
 
@@ -228,8 +229,8 @@ static const char *mac_user(const struct ctx *c, const uint8_t *mac, char *buf, 
 		const struct srp_policy_peer *p = &q->peers[i];
 
 		if (is_peer(c, p) && p->has_mac && memcmp(p->mac, mac, SRP_MAC_LEN) == 0) {
-			snprintf(buf, len, "VF %s of tenant '%s' on PF %s", srp_bdf_format(&p->vf, b),
-				 p->tenant, c->pf);
+			snprintf(buf, len, "VF %s of tenant '%s' on PF %s",
+				 srp_bdf_format(&p->vf, b), p->tenant, c->pf);
 			return buf;
 		}
 	}
@@ -275,7 +276,8 @@ static bool derive_mac(const struct ctx *c, uint8_t mac[SRP_MAC_LEN])
 		memcpy(mac, t->mac_prefix, plen);
 		for (size_t i = SRP_MAC_LEN; i-- > plen; x >>= 8)
 			mac[i] = (uint8_t)x;
-		if (memcmp(mac, zero, SRP_MAC_LEN) != 0 && mac_user(c, mac, buf, sizeof(buf)) == NULL)
+		if (memcmp(mac, zero, SRP_MAC_LEN) != 0 &&
+		    mac_user(c, mac, buf, sizeof(buf)) == NULL)
 			return true;
 	}
 	return false;
@@ -343,8 +345,8 @@ static void check_dedicated(struct ctx *c)
 			continue;
 		pt = srp_config_tenant(c->cfg, p->tenant);
 		if (pt != NULL && pt->isolation == SRP_CFG_ISOLATION_DEDICATED_PF)
-			deny(c, SRP_POL_DEDICATED, "PF %s is dedicated to tenant '%s' (VF %s)", c->pf,
-			     p->tenant, srp_bdf_format(&p->vf, b));
+			deny(c, SRP_POL_DEDICATED, "PF %s is dedicated to tenant '%s' (VF %s)",
+			     c->pf, p->tenant, srp_bdf_format(&p->vf, b));
 	}
 }
 
@@ -375,8 +377,9 @@ static void check_switch(struct ctx *c)
 			continue;
 		pt = srp_config_tenant(c->cfg, p->tenant);
 		if (pt != NULL && pt->switch_mode == SRP_CFG_SWITCH_VEPA)
-			deny(c, SRP_POL_SWITCH, "tenant '%s' on PF %s requires VEPA on a shared PF, "
-			     "and the PF is in %s mode", p->tenant, c->pf, pf_switch_name(mode));
+			deny(c, SRP_POL_SWITCH, "tenant '%s' on PF %s requires VEPA on a shared "
+			     "PF, and the PF is in %s mode", p->tenant, c->pf,
+			     pf_switch_name(mode));
 	}
 }
 
@@ -412,8 +415,8 @@ static void check_spoofchk(struct ctx *c)
 	if (c->t->spoofchk == SRP_CFG_SPOOFCHK_REQUIRED)
 		deny(c, SRP_POL_SPOOFCHK, "tenant '%s' requires spoof checking", c->t->name);
 	else if (o != NULL)
-		deny(c, SRP_POL_SPOOFCHK, "spoof checking cannot be off on PF %s, which tenant '%s' "
-		     "uses too", c->pf, o->tenant);
+		deny(c, SRP_POL_SPOOFCHK, "spoof checking cannot be off on PF %s, which tenant "
+		     "'%s' uses too", c->pf, o->tenant);
 	else
 		c->v->spoofchk = false;
 }
@@ -463,8 +466,8 @@ int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_quer
 		deny(&c, SRP_POL_BACKEND, "tenant '%s' may not use the %s backend", c.t->name,
 		     srp_cfg_backend_name(q->backend));
 	if (q->tenant_vfs >= c.t->max_vfs)
-		deny(&c, SRP_POL_MAX_VFS, "tenant '%s' holds %u VFs already (max_vfs %u)", c.t->name,
-		     q->tenant_vfs, c.t->max_vfs);
+		deny(&c, SRP_POL_MAX_VFS, "tenant '%s' holds %u VFs already (max_vfs %u)",
+		     c.t->name, q->tenant_vfs, c.t->max_vfs);
 	check_iommu(&c);
 	check_foreign(&c);
 	vlan = effective_vlan(&c);

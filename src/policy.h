@@ -14,25 +14,25 @@
  * Stable reason ids: scripts and audit output key on these, so they are
  * never renamed or reused.  docs/srpass.conf.5 (POLICY) describes each.
  */
-#define SRP_POL_TENANT		"SRP-POL-TENANT"	/* no such tenant in the config */
-#define SRP_POL_PF		"SRP-POL-PF"		/* PF matches none of the tenant's pfs */
-#define SRP_POL_BACKEND		"SRP-POL-BACKEND"	/* backend not in the tenant's backends */
-#define SRP_POL_MAX_VFS		"SRP-POL-MAX-VFS"	/* the tenant holds max_vfs already */
+#define SRP_POL_TENANT		"SRP-POL-TENANT"	/* no such tenant */
+#define SRP_POL_PF		"SRP-POL-PF"		/* PF matches none of its pfs */
+#define SRP_POL_BACKEND		"SRP-POL-BACKEND"	/* backend not in its backends */
+#define SRP_POL_MAX_VFS		"SRP-POL-MAX-VFS"	/* it holds max_vfs already */
 #define SRP_POL_IOMMU		"SRP-POL-IOMMU"		/* no IOMMU group, or a shared one */
-#define SRP_POL_FOREIGN		"SRP-POL-FOREIGN"	/* a VF on the PF belongs to an unknown tenant */
-#define SRP_POL_VLAN		"SRP-POL-VLAN"		/* VLAN not the tenant's, or not a VLAN id */
-#define SRP_POL_VLAN_REQUIRED	"SRP-POL-VLAN-REQUIRED"	/* no VLAN asked for and none to choose */
-#define SRP_POL_VLAN_CONFLICT	"SRP-POL-VLAN-CONFLICT"	/* another tenant uses the VLAN on the PF */
-#define SRP_POL_VLAN_UNTAGGED	"SRP-POL-VLAN-UNTAGGED"	/* untagged VF on a PF with another tenant */
-#define SRP_POL_MAC		"SRP-POL-MAC"		/* MAC outside the tenant's prefix or list */
+#define SRP_POL_FOREIGN		"SRP-POL-FOREIGN"	/* a VF on the PF has an unknown tenant */
+#define SRP_POL_VLAN		"SRP-POL-VLAN"		/* not its VLAN, or not a VLAN id */
+#define SRP_POL_VLAN_REQUIRED	"SRP-POL-VLAN-REQUIRED"	/* no VLAN asked for, none to choose */
+#define SRP_POL_VLAN_CONFLICT	"SRP-POL-VLAN-CONFLICT"	/* another tenant's VLAN on the PF */
+#define SRP_POL_VLAN_UNTAGGED	"SRP-POL-VLAN-UNTAGGED"	/* untagged VF and another tenant */
+#define SRP_POL_MAC		"SRP-POL-MAC"		/* MAC outside its MAC space */
 #define SRP_POL_MAC_INVALID	"SRP-POL-MAC-INVALID"	/* zero or multicast MAC */
 #define SRP_POL_MAC_CONFLICT	"SRP-POL-MAC-CONFLICT"	/* MAC already in use */
-#define SRP_POL_MAC_EXHAUSTED	"SRP-POL-MAC-EXHAUSTED"	/* every MAC of the list is in use */
-#define SRP_POL_DEDICATED	"SRP-POL-DEDICATED"	/* a dedicated-pf tenant and another on one PF */
-#define SRP_POL_SWITCH		"SRP-POL-SWITCH"	/* the PF's switch mode is not what is required */
-#define SRP_POL_TRUST		"SRP-POL-TRUST"		/* trusted VF not allowed, or next to another tenant */
-#define SRP_POL_SPOOFCHK	"SRP-POL-SPOOFCHK"	/* spoof checking may not be turned off */
-#define SRP_POL_RATE		"SRP-POL-RATE"		/* rate above the tenant's max_rate */
+#define SRP_POL_MAC_EXHAUSTED	"SRP-POL-MAC-EXHAUSTED"	/* no free MAC to choose */
+#define SRP_POL_DEDICATED	"SRP-POL-DEDICATED"	/* dedicated-pf tenant and another */
+#define SRP_POL_SWITCH		"SRP-POL-SWITCH"	/* PF switch mode not as required */
+#define SRP_POL_TRUST		"SRP-POL-TRUST"		/* trusted VF refused */
+#define SRP_POL_SPOOFCHK	"SRP-POL-SPOOFCHK"	/* spoofchk may not be off */
+#define SRP_POL_RATE		"SRP-POL-RATE"		/* rate above max_rate */
 
 /* The PF's embedded switch as the host reports it (IFLA_BRIDGE_MODE). */
 enum srp_pf_switch {
@@ -78,7 +78,7 @@ struct srp_policy_query {
 	size_t n_peers;
 	const uint8_t (*tenant_macs)[SRP_MAC_LEN];	/* MACs this tenant's VFs have elsewhere */
 	size_t n_tenant_macs;
-	unsigned int tenant_vfs;	/* VFs the tenant holds on this host, this one not counted */
+	unsigned int tenant_vfs;	/* VFs the tenant holds on this host, not this one */
 	bool iommu_no_group;		/* the VF has no IOMMU group: no DMA isolation */
 	bool iommu_host;		/* its group has a device bound to a host driver */
 	bool iommu_other_tenant;	/* its group has a device another tenant holds */

@@ -927,7 +927,7 @@ static void test_random_bytes(void **state)
 		size_t len = rnd() % sizeof(buf);
 
 		for (size_t j = 0; j < len; j++)
-			buf[j] = (char)(i % 2 ? rnd() : (uint32_t)alphabet[rnd() % (sizeof(alphabet) - 1)]);
+			buf[j] = i % 2 ? (char)rnd() : alphabet[rnd() % (sizeof(alphabet) - 1)];
 		load_any(fx, buf, len);
 	}
 }

@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "srpass/err.h"
 #include "sys.h"
+#include "util.h"
 
 static const char conf[] =
 	"[tenant:a]\n"			/* shared, everything allowed, limits */
@@ -795,6 +796,71 @@ static void test_reason_overflow(void **state)
 	assert_string_equal(v.reasons[15].id, SRP_POL_FOREIGN);
 }
 
+/* ---- robustness ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+/* Random queries over the configured tenants and strangers: a verdict
+ * every time, consistent with its reasons, and nothing else touched. */
+static void test_random_queries(void **state)
+{
+	static const char *const names[] = { "a", "b", "d", "v", "w", "u", "r", "n", "p",
+					     "ghost", "" };
+	static const uint8_t macs[][6] = { { 0x02, 0xaa, 0, 0, 0, 1 }, { 0x02, 0xbb, 0, 0, 0, 1 },
+					   { 0x02, 0xcc, 0, 0, 0, 7 }, { 0, 0, 0, 0, 0, 0 },
+					   { 0x01, 0, 0x5e, 0, 0, 1 } };
+	struct srp_policy_peer p[40];
+	struct srp_policy_query q;
+	struct srp_verdict v;
+
+	(void)state;
+	for (int i = 0; i < 5000; i++) {
+		size_t n = rnd() % ARRAY_SIZE(p);
+
+		q = query(names[rnd() % ARRAY_SIZE(names)], (uint16_t)(rnd() % 900));
+		if (rnd() % 5 == 0)
+			q.vlan = (uint16_t)rnd();
+		q.backend = rnd() % 2 ? SRP_CFG_BACKEND_KVM : SRP_CFG_BACKEND_XEN;
+		q.vf.dev = (uint8_t)(rnd() % 4);
+		q.pf_switch = (enum srp_pf_switch)(rnd() % 3);
+		q.has_mac = rnd() % 2;
+		memcpy(q.mac, macs[rnd() % ARRAY_SIZE(macs)], 6);
+		q.rate = rnd() % 3 ? 0 : rnd() % 3000;
+		q.trust = rnd() % 4 == 0;
+		q.spoofchk_off = rnd() % 4 == 0;
+		q.tenant_vfs = rnd() % 5;
+		q.iommu_host = rnd() % 8 == 0;
+		for (size_t j = 0; j < n; j++) {
+			p[j] = peer(names[rnd() % ARRAY_SIZE(names)], (uint8_t)(rnd() % 8),
+				    (uint16_t)(rnd() % 900));
+			p[j].vf.dev = (uint8_t)(rnd() % 4);
+			p[j].has_mac = rnd() % 2;
+			memcpy(p[j].mac, macs[rnd() % ARRAY_SIZE(macs)], 6);
+			p[j].trusted = rnd() % 10 == 0;
+		}
+		q.peers = p;
+		q.n_peers = n;
+		v = judge(&q);
+		assert_true(v.allow == (v.n_reasons == 0));
+		assert_true(v.n_reasons <= SRP_POLICY_MAX_REASONS);
+		for (size_t j = 0; j < v.n_reasons; j++) {
+			assert_non_null(v.reasons[j].id);
+			assert_true(strncmp(v.reasons[j].id, "SRP-POL-", 8) == 0);
+			assert_true(v.reasons[j].msg[0] != '\0');
+		}
+		if (v.allow && v.has_mac)
+			assert_true(!(v.mac[0] & 1));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_every_reason_reported),
 		cmocka_unit_test(test_reason_overflow),
+		cmocka_unit_test(test_random_queries),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
