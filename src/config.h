@@ -128,10 +128,15 @@ struct srp_config {
  * keys, duplicates, bad values, a VLAN or MAC two tenants could both use
  * on one PF) is an error "PATH:LINE: [SECTION] KEY: what, 'value'".
  *
+ * iniparser 4.1 only loads from a path, so the bytes read are handed to
+ * it as a memfd through /proc/self/fd: /proc must be mounted.
+ *
  * On success *ret is a new configuration the caller frees with
- * srp_config_free(); on failure *ret is untouched.  Returns 0 or -errno
- * (-ENOENT for a missing file, -EINVAL for bad contents, -EPERM for
- * unsafe permissions, -EFBIG, -ENOMEM).
+ * srp_config_free(); on failure *ret is untouched.  Returns 0 or -errno:
+ * -ENOENT (or another lstat error) for a missing file, -ELOOP for a
+ * symlink, -EISDIR, -EINVAL for another file type or bad contents,
+ * -EPERM for a world-writable file, -EFBIG, -ENOMEM, -EIO if iniparser
+ * and srpass read the file differently (a bug).
  */
 int srp_config_load(const struct srp_sys *sys, const char *path, struct srp_config **ret,
 		    struct srp_err *err);
