@@ -7,11 +7,15 @@
 #include <string.h>
 
 #include "backend.h"
+#include "bind.h"
+#include "config.h"
+#include "gate.h"
 #include "host.h"
 #include "ledger.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 #include "sriov.h"
+#include "vfswitch.h"
 
 /*
  * Every operation is: lock, repair, write the intent, change the host,
@@ -41,14 +45,57 @@ static const struct srp_backend_ops *backend_by_name(struct srp_host *host, cons
 	return be;
 }
 
+/* The PF's switch, for a VF's PF; *ret_pf is NULL when the PF has no
+ * netdev (then there is nothing to program or restore). */
+static int open_switch(struct srp_host *host, const struct srp_dev *vf, struct srp_switch **ret,
+		       const char **ret_pf, struct srp_err *err)
+{
+	*ret = NULL;
+	*ret_pf = NULL;
+	if (vf->pf == NULL || vf->pf->n_netdevs == 0)
+		return 0;
+	*ret_pf = vf->pf->netdevs[0];
+	return srp_switch_open(&host->sys, ret, err);
+}
+
+/* The switch state a recorded, back on the VF. */
+static int restore_switch(struct srp_host *host, const struct srp_dev *vf,
+			  const struct srp_assignment *a, struct srp_err *err)
+{
+	struct srp_switch *sw = NULL;
+	struct srp_vf_state saved;
+	const char *pfdev;
+	int r;
+
+	if (a->orig_switch == NULL)
+		return 0;
+	r = srp_vf_state_from_json(a->orig_switch, &saved, err);
+	if (r < 0)
+		return r;
+	r = open_switch(host, vf, &sw, &pfdev, err);
+	if (r < 0)
+		return r;
+	if (pfdev == NULL) {
+		srp_switch_close(sw);
+		return srp_err_set(err, -ENODEV, "PF %s has no network interface: cannot restore "
+				   "the switch state of VF %d", vf->pf->name, vf->vf_index);
+	}
+	r = srp_switch_restore(sw, pfdev, vf->pf->driver, &saved, err);
+	srp_switch_close(sw);
+	return r;
+}
+
 /* Put a VF back to what a recorded.  The VF may be anywhere between the
- * original state and fully assigned. */
+ * original state and fully assigned: the switch first (while no host
+ * network driver holds the VF), then the driver, which then starts from
+ * the restored MAC. */
 static int restore_vf(struct srp_host *host, const struct srp_inventory *inv,
 		      const struct srp_assignment *a, struct srp_err *err)
 {
 	const struct srp_backend_ops *be;
 	const struct srp_dev *vf;
 	char name[SRP_BDF_STRLEN];
+	int r;
 
 	srp_bdf_format(&a->vf, name);
 	vf = srp_inventory_find(inv, &a->vf);
@@ -58,7 +105,15 @@ static int restore_vf(struct srp_host *host, const struct srp_inventory *inv,
 	be = backend_by_name(host, a->backend, err);
 	if (be == NULL)
 		return -ENOENT;
-	return be->release(host, vf, a, err);
+	r = restore_switch(host, vf, a, err);
+	if (r < 0) {
+		srp_err_prefix(err, "restoring the switch state: ");
+		return r;
+	}
+	r = be->release(host, vf, a, err);
+	if (r < 0)
+		srp_err_prefix(err, "rebinding the original driver: ");
+	return r;
 }
 
 static int repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct srp_err *err)
@@ -136,8 +191,7 @@ static int record_original(const struct srp_dev *vf, const struct srp_assign_req
 }
 
 static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf,
-			    const struct srp_backend_ops *be, const char *tenant, const char *name,
-			    struct srp_err *err)
+			    const struct srp_backend_ops *be, const char *name, struct srp_err *err)
 {
 	const struct srp_assignment *held;
 
@@ -154,36 +208,86 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 		return srp_err_set(err, -EBUSY, "VF %s is already bound to %s but not in the ledger; "
 				   "who owns it? (srpass audit reports it as an orphan)",
 				   name, be->stub_driver);
-	/* every other member of the group must be free or the same tenant's */
-	for (size_t i = 0; vf->group && i < vf->group->n_members; i++) {
-		const struct srp_dev *m = vf->group->members[i];
-		const struct srp_assignment *o;
+	/* the IOMMU group is the policy's to judge (SRP-POL-IOMMU) */
+	return 0;
+}
 
-		if (m == vf)
-			continue;
-		o = srp_ledger_find(l, &m->addr);
-		if (o != NULL && strcmp(o->tenant, tenant) == 0)
-			continue;
-		if (o != NULL)
-			return srp_err_set(err, -EPERM, "VF %s shares IOMMU group %u with %s, which tenant "
-					   "'%s' holds", name, vf->group->id, m->name, o->tenant);
-		if (m->driver != NULL && strcmp(m->driver, be->stub_driver) != 0)
-			return srp_err_set(err, -EPERM, "VF %s shares IOMMU group %u with %s, bound to "
-					   "host driver %s; the group cannot be isolated",
-					   name, vf->group->id, m->name, m->driver);
+/* Ask the policy; on "no", every reason goes into err. */
+static int gate(struct srp_host *host, const struct srp_config *cfg,
+		const struct srp_inventory *inv, const struct srp_ledger *l,
+		const struct srp_dev *vf, const struct srp_assign_req *req,
+		const struct srp_backend_ops *be, enum srp_hwmode hw, struct srp_verdict *v,
+		struct srp_err *err)
+{
+	struct srp_gate_req g = {
+		.tenant = req->tenant,
+		.backend = be->name,
+		.vlan = (uint16_t)req->vlan,
+		.has_mac = req->has_mac,
+		.pf_switch = hw == SRP_HWMODE_VEB ? SRP_PF_SWITCH_VEB :
+			     hw == SRP_HWMODE_VEPA ? SRP_PF_SWITCH_VEPA : SRP_PF_SWITCH_UNKNOWN,
+	};
+	char why[SRP_POLICY_MAX_REASONS * 120];
+	int r;
+
+	memcpy(g.mac, req->mac, sizeof(g.mac));
+	r = srp_gate(host, cfg, inv, l, vf, &g, v, err);
+	if (r < 0)
+		return r;
+	if (!v->allow) {
+		srp_verdict_format(v, why, sizeof(why));
+		return srp_err_set(err, -EPERM, "policy refuses %s for tenant '%s': %s", vf->name,
+				   req->tenant, why);
 	}
 	return 0;
 }
 
-int srp_assign(struct srp_host *host, const struct srp_assign_req *req, FILE *plan,
-	       struct srp_err *err)
+/* What the policy decided, kept in the ledger with the assignment. */
+static void record_applied(struct srp_assignment *a, const struct srp_verdict *v)
+{
+	a->has_applied = 1;
+	a->vlan = v->vlan;
+	a->has_mac = v->has_mac;
+	memcpy(a->mac, v->mac, sizeof(a->mac));
+	a->spoofchk = v->spoofchk;
+	a->trust = v->trust;
+	a->max_rate = v->max_rate;
+}
+
+/* The switch change for a's settings; VLAN is always set (0 clears it). */
+static void applied_change(const struct srp_assignment *a, struct srp_vf_change *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->set = SRP_VF_VLAN | SRP_VF_SPOOFCHK | SRP_VF_TRUST;
+	c->vlan = a->vlan;
+	c->vlan_proto = SRP_VF_PROTO_8021Q;
+	c->spoofchk = a->spoofchk;
+	c->trust = a->trust;
+	if (a->has_mac) {
+		c->set |= SRP_VF_MAC;
+		memcpy(c->mac, a->mac, sizeof(c->mac));
+	}
+	if (a->max_rate) {
+		c->set |= SRP_VF_MAX_RATE;
+		c->max_tx_rate = a->max_rate;
+	}
+}
+
+int srp_assign(struct srp_host *host, const struct srp_config *cfg,
+	       const struct srp_assign_req *req, FILE *plan, struct srp_err *err)
 {
 	const struct srp_backend_ops *be;
 	struct srp_inventory *inv = NULL;
 	struct srp_ledger *l = NULL;
+	struct srp_switch *sw = NULL;
 	struct srp_assignment a = { 0 };
+	struct srp_vf_table table = { 0 };
+	struct srp_vf_change change;
+	struct srp_verdict verdict;
+	enum srp_hwmode hw = SRP_HWMODE_UNSUPPORTED;
 	const struct srp_dev *vf;
-	char name[SRP_BDF_STRLEN];
+	const char *pfdev = NULL;
+	char name[SRP_BDF_STRLEN], buf[256];
 	int r;
 
 	srp_bdf_format(&req->vf, name);
@@ -207,19 +311,53 @@ int srp_assign(struct srp_host *host, const struct srp_assign_req *req, FILE *pl
 	if (r < 0)
 		goto out;
 	vf = srp_inventory_find(inv, &req->vf);
-	r = check_assignable(l, vf, be, req->tenant, name, err);
+	r = check_assignable(l, vf, be, name, err);
+	if (r < 0)
+		goto out;
+
+	/* the switch as it is: saved for release, and its mode for the policy */
+	r = open_switch(host, vf, &sw, &pfdev, err);
+	if (r < 0)
+		goto out;
+	if (pfdev == NULL) {
+		r = srp_err_set(err, -ENODEV, "PF %s of VF %s has no network interface (driver: %s); "
+				"srpass cannot program or check its switch", vf->pf->name, name,
+				vf->pf->driver ? vf->pf->driver : "none");
+		goto out;
+	}
+	r = srp_switch_get_vfs(sw, pfdev, &table, err);
+	if (r < 0)
+		goto out;
+	if ((size_t)vf->vf_index >= table.n) {
+		r = srp_err_set(err, -ENODEV, "PF %s reports %zu VFs; VF %d (%s) is not among them",
+				pfdev, table.n, vf->vf_index, name);
+		goto out;
+	}
+	r = srp_switch_get_hwmode(sw, pfdev, &hw, err);
+	if (r < 0)
+		goto out;
+
+	r = gate(host, cfg, inv, l, vf, req, be, hw, &verdict, err);
 	if (r < 0)
 		goto out;
 	r = record_original(vf, req, be, &a, err);
 	if (r < 0)
 		goto out;
+	a.orig_switch = srp_vf_state_to_json(&table.vfs[vf->vf_index], 0);
+	if (a.orig_switch == NULL) {
+		r = srp_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	record_applied(&a, &verdict);
+	applied_change(&a, &change);
 
-	say(plan, "assign %s: record the VF's driver (%s) in the ledger", name,
-	    vf->driver ? vf->driver : "none");
-	say(plan, "assign %s: bind to %s through driver_override, unbind, drivers_probe", name,
-	    be->stub_driver);
-	say(plan, "assign %s: verify the driver and the VFIO group (%s)", name,
-	    vf->group ? "viable" : "no group");
+	srp_vf_change_format(&change, buf, sizeof(buf));
+	say(plan, "assign %s: policy allows it; record the VF's driver (%s) and switch state",
+	    name, vf->driver ? vf->driver : "none");
+	say(plan, "assign %s: bind to %s (driver_override, unbind, drivers_probe), verify it",
+	    name, be->stub_driver);
+	if (plan)
+		fprintf(plan, "assign %s: program PF %s VF %d: %s\n", name, pfdev, vf->vf_index, buf);
 	if (req->dry_run) {
 		say(plan, "dry run: nothing was changed%s%s", "", "");
 		r = 0;
@@ -239,32 +377,48 @@ int srp_assign(struct srp_host *host, const struct srp_assign_req *req, FILE *pl
 		srp_err_prefix(err, "assign %s: recording the intent: ", name);
 		goto out;
 	}
-	/* 2: the host */
+	/* 2: the driver; from here no host network driver holds the VF */
 	r = be->assign(host, vf, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "assign %s to %s: ", name, be->stub_driver);
 		goto undo_intent;
 	}
-	/* 3: the result; the intent goes with it */
+	/* 3: the switch, MAC and VLAN before spoof checking */
+	r = srp_switch_apply(sw, pfdev, vf->pf->driver, (unsigned int)vf->vf_index, &change, NULL,
+			     err);
+	if (r < 0) {
+		srp_err_prefix(err, "assign %s: programming PF %s VF %d: ", name, pfdev, vf->vf_index);
+		goto undo_driver;
+	}
+	/* 4: the result; the intent goes with it */
 	srp_pending_clear(&l->pending);
 	r = srp_ledger_add(l, &a);
-	if (r == 0)
+	if (r < 0)
+		srp_err_set(err, r, "out of memory");
+	else
 		r = srp_ledger_commit(host, l, err);
 	if (r < 0) {
-		srp_err_set(err, r, "out of memory");
 		srp_err_prefix(err, "assign %s: recording the assignment: ", name);
 		(void)srp_ledger_remove(l, &a.vf);
-		goto undo_host;
+		goto undo_switch;
 	}
 	r = 0;
 	goto out;
 
-undo_host: {
+undo_switch: {
+	struct srp_err undo = { 0 };
+
+	if (restore_switch(host, vf, &a, &undo) < 0) {
+		srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
+		goto keep_intent;
+	}
+	}
+undo_driver: {
 	struct srp_err undo = { 0 };
 
 	if (be->release(host, vf, &a, &undo) < 0) {
 		srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
-		goto out;	/* the intent stays for recover */
+		goto keep_intent;
 	}
 	}
 undo_intent: {
@@ -274,18 +428,62 @@ undo_intent: {
 	if (srp_ledger_commit(host, l, &undo) < 0)
 		srp_err_prefix(err, "[clearing the intent failed: %s; the next run repairs it] ",
 			       undo.msg);
+	goto out;
 	}
+keep_intent:
+	/* the ledger on disk still has the intent: recover finishes the undo */
 out:
+	srp_vf_table_free(&table);
+	srp_switch_close(sw);
 	srp_assignment_clear(&a);
 	srp_inventory_free(inv);
 	srp_ledger_close(l);
 	return r;
 }
 
+/* An assigned VF as the ledger has it: the stub driver and the switch
+ * settings srpass programmed (a release that failed half-way goes back). */
+static int reassign(struct srp_host *host, const struct srp_dev *vf,
+		    const struct srp_assignment *a, struct srp_err *err)
+{
+	const struct srp_backend_ops *be = backend_by_name(host, a->backend, err);
+	struct srp_switch *sw = NULL;
+	struct srp_vf_change c;
+	const char *pfdev;
+	int r;
+
+	if (be == NULL)
+		return -ENOENT;
+	if (vf->driver == NULL || strcmp(vf->driver, be->stub_driver) != 0) {
+		struct srp_assignment cur = *a;
+		char now[256];
+
+		/* the VF may have been rebound already: undo from where it is now */
+		r = srp_bind_current(&host->sys, &vf->addr, now, sizeof(now), err);
+		if (r < 0)
+			return r;
+		if (strcmp(now, be->stub_driver) != 0) {
+			cur.orig_driver = now[0] ? now : NULL;
+			cur.orig_override = NULL;
+			r = be->assign(host, vf, &cur, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (!a->has_applied)
+		return 0;
+	applied_change(a, &c);
+	r = open_switch(host, vf, &sw, &pfdev, err);
+	if (r == 0 && pfdev != NULL)
+		r = srp_switch_apply(sw, pfdev, vf->pf->driver, (unsigned int)vf->vf_index, &c,
+				     NULL, err);
+	srp_switch_close(sw);
+	return r;
+}
+
 int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run, FILE *plan,
 		struct srp_err *err)
 {
-	const struct srp_backend_ops *be;
 	struct srp_inventory *inv = NULL;
 	struct srp_ledger *l = NULL;
 	struct srp_assignment a = { 0 };
@@ -311,8 +509,7 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 		srp_err_set(err, r, "out of memory");
 		goto out;
 	}
-	be = backend_by_name(host, a.backend, err);
-	if (be == NULL) {
+	if (backend_by_name(host, a.backend, err) == NULL) {
 		r = -ENOENT;
 		goto out;
 	}
@@ -325,6 +522,8 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 				"its ledger entry is kept for 'srpass audit'", name);
 		goto out;
 	}
+	say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)%s",
+	    name, "");
 	say(plan, "release %s: rebind to its original driver %s", name,
 	    a.orig_driver ? a.orig_driver : "(none: leave unbound)");
 	say(plan, "release %s: restore driver_override (%s)", name,
@@ -344,20 +543,10 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 		srp_err_prefix(err, "release %s: recording the intent: ", name);
 		goto out;
 	}
-	r = be->release(host, vf, &a, err);
+	r = restore_vf(host, inv, &a, err);
 	if (r < 0) {
-		/* back to assigned, as before the command; else recover finishes it */
-		struct srp_err undo = { 0 };
-
 		srp_err_prefix(err, "release %s: ", name);
-		if (be->assign(host, vf, &a, &undo) < 0) {
-			srp_err_prefix(err, "[re-assigning failed too: %s; run 'srpass recover'] ",
-				       undo.msg);
-			goto out;
-		}
-		srp_pending_clear(&l->pending);
-		(void)srp_ledger_commit(host, l, NULL);
-		goto out;
+		goto undo;
 	}
 	srp_pending_clear(&l->pending);
 	(void)srp_ledger_remove(l, vfaddr);
@@ -365,6 +554,22 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 	if (r < 0)
 		srp_err_prefix(err, "release %s: the VF is back, but the ledger could not be "
 			       "updated (the next run finishes it): ", name);
+	goto out;
+
+undo: {
+	/* back to assigned, as before the command; if even that fails the
+	 * intent stays and recover finishes the release */
+	struct srp_err undo = { 0 };
+
+	if (reassign(host, vf, &a, &undo) < 0) {
+		srp_err_prefix(err, "[going back to assigned failed too: %s; run 'srpass recover' "
+			       "to finish the release] ", undo.msg);
+		goto out;
+	}
+	srp_pending_clear(&l->pending);
+	if (srp_ledger_commit(host, l, &undo) < 0)
+		srp_err_prefix(err, "[clearing the intent failed: %s] ", undo.msg);
+	}
 out:
 	srp_assignment_clear(&a);
 	srp_inventory_free(inv);
@@ -400,11 +605,10 @@ int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
 				    "(enable its PF's VFs first)", name);
 		} else if (be == NULL) {
 			srp_err_set(&one, -ENOENT, "backend '%s' of %s is not available", a->backend, name);
-		} else if (vf->driver && strcmp(vf->driver, be->stub_driver) == 0) {
-			say(log, "restore %s: already held by %s", name, be->stub_driver);
-			continue;
-		} else if (be->assign(host, vf, a, &one) == 0) {
-			say(log, "restore %s: assigned to %s again", name, a->domain);
+		} else if (reassign(host, vf, a, &one) == 0) {
+			if (log)
+				fprintf(log, "restore %s: held by %s for domain '%s', switch settings "
+					"applied\n", name, be->stub_driver, a->domain);
 			continue;
 		}
 		say(log, "restore: %s%s", one.msg, "");

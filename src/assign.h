@@ -7,26 +7,34 @@
 
 #include "srpass/bdf.h"
 
+#include <stdint.h>
+
 struct srp_host;
 struct srp_err;
+struct srp_config;
 
 struct srp_assign_req {
 	struct srp_bdf vf;
 	const char *tenant;
 	const char *domain;
 	const char *backend;		/* "kvm", or "auto" */
+	unsigned int vlan;		/* 0: the tenant's (policy chooses) */
+	int has_mac;			/* 0: the policy chooses, or leaves it */
+	uint8_t mac[6];
 	int dry_run;			/* print the plan to plan, change nothing */
 };
 
 /*
  * srp_assign - give a VF to a tenant's domain.  Under the ledger lock:
- * repair an interrupted operation, check the VF is free, record the
- * intent, move the VF to the backend's stub driver and verify it, then
- * record the assignment.  Any failure undoes every earlier step and the
+ * repair an interrupted operation, check the VF is free, ask the policy
+ * (cfg), save the VF's driver and switch state with the intent, move the
+ * VF to the backend's stub driver and verify it, program the PF's switch
+ * for it (MAC, VLAN, spoof checking, trust, rate), then record the
+ * assignment.  Any failure undoes every earlier step and the
  * error names the step.  plan (may be NULL) receives one line per step.
  */
-int srp_assign(struct srp_host *host, const struct srp_assign_req *req, FILE *plan,
-	       struct srp_err *err);
+int srp_assign(struct srp_host *host, const struct srp_config *cfg,
+	       const struct srp_assign_req *req, FILE *plan, struct srp_err *err);
 
 /* srp_release - give the VF back: its original driver and override. */
 int srp_release(struct srp_host *host, const struct srp_bdf *vf, int dry_run, FILE *plan,

@@ -32,11 +32,22 @@ struct srp_cli {
  * reason in cli->err (main prints "srpass CMD: MSG: strerror") or prints
  * a usage line itself and returns SRP_EXIT_USAGE.
  */
+struct srp_config;
+
+/*
+ * srp_cli_config - the configuration: --config FILE, else
+ * /etc/srpass/srpass.conf under the host root.  A missing default file
+ * gives the defaults (no tenants) when optional is set, else an error;
+ * a broken file is always an error.
+ */
+int srp_cli_config(struct srp_cli *cli, int optional, struct srp_config **ret);
+
 typedef int (*srp_cmd_fn)(struct srp_cli *cli, int argc, char **argv);
 
 int cmd_list(struct srp_cli *cli, int argc, char **argv);
 int cmd_show(struct srp_cli *cli, int argc, char **argv);
 int cmd_check(struct srp_cli *cli, int argc, char **argv);
+int cmd_audit(struct srp_cli *cli, int argc, char **argv);
 int cmd_assign(struct srp_cli *cli, int argc, char **argv);
 int cmd_release(struct srp_cli *cli, int argc, char **argv);
 int cmd_recover(struct srp_cli *cli, int argc, char **argv);

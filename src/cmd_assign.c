@@ -6,6 +6,8 @@
 
 #include "assign.h"
 #include "cli.h"
+#include "config.h"
+#include "vfswitch.h"
 #include "sriov.h"
 #include "util.h"
 
@@ -22,16 +24,39 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		{ "tenant", required_argument, NULL, 't' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "vlan", required_argument, NULL, 'V' },
+		{ "mac", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char use[] =
-		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--dry-run]\n";
+		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
+		"[--mac M] [--dry-run]\n";
 	struct srp_assign_req req = { .backend = "auto" };
-	int c;
+	struct srp_config *cfg = NULL;
+	unsigned long v;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "t:d:b:n", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:b:V:m:n", opts, NULL)) != -1) {
 		switch (c) {
+		case 'V':
+			if (srp_parse_ulong(optarg, 10, 1, SRP_VF_VLAN_MAX, &v) < 0) {
+				fprintf(stderr, "srpass assign: --vlan '%s' is not a VLAN id (1-4095)\n",
+					optarg);
+				return SRP_EXIT_USAGE;
+			}
+			req.vlan = (unsigned int)v;
+			break;
+		case 'm':
+			if (srp_vf_mac_parse(optarg, req.mac) < 0 || (req.mac[0] & 1) ||
+			    !(req.mac[0] | req.mac[1] | req.mac[2] | req.mac[3] | req.mac[4] |
+			      req.mac[5])) {
+				fprintf(stderr, "srpass assign: --mac '%s' is not a unicast MAC "
+					"address\n", optarg);
+				return SRP_EXIT_USAGE;
+			}
+			req.has_mac = 1;
+			break;
 		case 't':
 			req.tenant = optarg;
 			break;
@@ -55,7 +80,11 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	}
 	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
 		return bad_bdf("assign", argv[optind]);
-	if (srp_assign(cli->host, &req, req.dry_run ? cli->out : stderr, &cli->err) < 0)
+	if (srp_cli_config(cli, 0, &cfg) < 0)
+		return SRP_EXIT_FAIL;
+	rc = srp_assign(cli->host, cfg, &req, req.dry_run ? cli->out : NULL, &cli->err);
+	srp_config_free(cfg);
+	if (rc < 0)
 		return SRP_EXIT_FAIL;
 	if (!req.dry_run)
 		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
@@ -85,7 +114,7 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	}
 	if (srp_bdf_parse(argv[optind], &vf) < 0)
 		return bad_bdf("release", argv[optind]);
-	if (srp_release(cli->host, &vf, dry, dry ? cli->out : stderr, &cli->err) < 0)
+	if (srp_release(cli->host, &vf, dry, dry ? cli->out : NULL, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	if (!dry)
 		fprintf(cli->out, "released %s\n", argv[optind]);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "simkernel.h"
 #include "srpass/err.h"
 
 int srp_host_open(const char *root, struct srp_host **ret, struct srp_err *err)
@@ -21,6 +22,13 @@ int srp_host_open(const char *root, struct srp_host **ret, struct srp_err *err)
 		free(host);
 		return r;
 	}
+	/* a simulated host (demo, tests) gets the simulated kernel's side effects */
+	r = srp_simkernel_attach(&host->sys, err);
+	if (r < 0) {
+		srp_sys_close(&host->sys);
+		free(host);
+		return r;
+	}
 	*ret = host;
 	return 0;
 }
@@ -29,6 +37,7 @@ void srp_host_close(struct srp_host *host)
 {
 	if (host == NULL)
 		return;
+	srp_simkernel_detach(&host->sys);
 	srp_sys_close(&host->sys);
 	free(host);
 }

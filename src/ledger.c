@@ -16,6 +16,7 @@
 
 #include "host.h"
 #include "srpass/err.h"
+#include "vfswitch.h"
 
 #define LEDGER_FILE SRP_STATE_DIR "/ledger.json"
 #define LOCK_FILE SRP_STATE_DIR "/lock"
@@ -139,6 +140,20 @@ static struct json_object *assignment_to_json(const struct srp_assignment *a)
 	json_object_object_add(o, "orig_driver_override", str_or_null(a->orig_override));
 	json_object_object_add(o, "orig_switch",
 			       a->orig_switch ? json_object_get(a->orig_switch) : NULL);
+	if (a->has_applied) {
+		struct json_object *ap = json_object_new_object();
+		char mac[SRP_VF_MACSTRLEN];
+
+		json_object_object_add(ap, "vlan", json_object_new_int64(a->vlan));
+		json_object_object_add(ap, "mac", a->has_mac ? json_object_new_string(
+					       srp_vf_mac_format(a->mac, mac)) : NULL);
+		json_object_object_add(ap, "spoofchk", json_object_new_boolean(a->spoofchk));
+		json_object_object_add(ap, "trust", json_object_new_boolean(a->trust));
+		json_object_object_add(ap, "max_rate", json_object_new_int64(a->max_rate));
+		json_object_object_add(o, "applied", ap);
+	} else {
+		json_object_object_add(o, "applied", NULL);
+	}
 	return o;
 }
 
@@ -201,6 +216,36 @@ static int get_opt_str(struct json_object *o, const char *key, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+static int applied_from_json(struct json_object *o, struct srp_assignment *a)
+{
+	struct json_object *ap, *v;
+
+	if (get_field(o, "applied", json_type_object, 1, &ap) < 0)
+		return -EBADMSG;
+	if (ap == NULL)
+		return 0;
+	if (get_field(ap, "vlan", json_type_int, 0, &v) < 0 || json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) > SRP_VF_VLAN_MAX)
+		return -EBADMSG;
+	a->vlan = (unsigned int)json_object_get_int64(v);
+	if (get_field(ap, "mac", json_type_string, 1, &v) < 0 ||
+	    (v != NULL && srp_vf_mac_parse(json_object_get_string(v), a->mac) < 0))
+		return -EBADMSG;
+	a->has_mac = v != NULL;
+	if (get_field(ap, "spoofchk", json_type_boolean, 0, &v) < 0)
+		return -EBADMSG;
+	a->spoofchk = json_object_get_boolean(v);
+	if (get_field(ap, "trust", json_type_boolean, 0, &v) < 0)
+		return -EBADMSG;
+	a->trust = json_object_get_boolean(v);
+	if (get_field(ap, "max_rate", json_type_int, 0, &v) < 0 || json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) > UINT32_MAX)
+		return -EBADMSG;
+	a->max_rate = (uint32_t)json_object_get_int64(v);
+	a->has_applied = 1;
+	return 0;
+}
+
 static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 				const char **ret_what)
 {
@@ -239,6 +284,10 @@ static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 		r = get_field(o, "orig_switch", json_type_object, 1, &v);
 		if (r == 0 && v != NULL)
 			a->orig_switch = json_object_get(v);
+	}
+	if (r == 0) {
+		*ret_what = "applied";
+		r = applied_from_json(o, a);
 	}
 	if (r < 0)
 		srp_assignment_clear(a);

@@ -4,6 +4,7 @@
 #define SRP_LEDGER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "srpass/bdf.h"
 
@@ -24,6 +25,14 @@ struct srp_assignment {
 	char *orig_driver;		/* NULL: the VF was unbound */
 	char *orig_override;		/* NULL: driver_override was unset */
 	struct json_object *orig_switch;	/* the VF's switch state, or NULL */
+
+	/* What srpass programmed into the PF's switch for the VF. */
+	int has_applied;		/* 0: nothing was programmed (no netdev) */
+	unsigned int vlan;		/* 0: untagged */
+	int has_mac;
+	uint8_t mac[6];
+	int spoofchk, trust;		/* 0/1 */
+	uint32_t max_rate;		/* Mbps, 0: none */
 };
 
 enum srp_op {

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
+#include "host.h"
 #include "srpass/host.h"
 #include "util.h"
 
@@ -24,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, 1, "[--json] [--all]" },
 	{ "show", cmd_show, 1, "[--json] BDF" },
 	{ "check", cmd_check, 1, "[--json]" },
+	{ "audit", cmd_audit, 1, "[--json] [--tenant T]" },
 	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--dry-run]" },
 	{ "release", cmd_release, 1, "VF [--dry-run]" },
 	{ "recover", cmd_recover, 1, "" },
@@ -31,6 +34,26 @@ static const struct cmd cmds[] = {
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]" },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]" },
 };
+
+#define DEFAULT_CONFIG "/etc/srpass/srpass.conf"
+
+int srp_cli_config(struct srp_cli *cli, int optional, struct srp_config **ret)
+{
+	const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
+	int r;
+
+	r = srp_config_load(&cli->host->sys, path, ret, &cli->err);
+	if (r == -ENOENT && cli->config == NULL && optional) {
+		srp_err_clear(&cli->err);
+		*ret = srp_config_new_default();
+		if (*ret == NULL)
+			return srp_err_set(&cli->err, -ENOMEM, "out of memory");
+		return 0;
+	}
+	if (r == -ENOENT && cli->config == NULL)
+		srp_err_prefix(&cli->err, "tenants are defined in %s (see srpass.conf(5)): ", path);
+	return r;
+}
 
 static void usage(FILE *f)
 {
