@@ -450,25 +450,24 @@ static int reassign(struct srp_host *host, const struct srp_dev *vf,
 	struct srp_switch *sw = NULL;
 	struct srp_vf_change c;
 	const char *pfdev;
+	char now[256];
 	int r;
 
 	if (be == NULL)
 		return -ENOENT;
-	if (vf->driver == NULL || strcmp(vf->driver, be->stub_driver) != 0) {
+	/* where the VF is now, not where the inventory saw it: a failed
+	 * release may have moved it half-way */
+	r = srp_bind_current(&host->sys, &vf->addr, now, sizeof(now), err);
+	if (r < 0)
+		return r;
+	if (strcmp(now, be->stub_driver) != 0) {
 		struct srp_assignment cur = *a;
-		char now[256];
 
-		/* the VF may have been rebound already: undo from where it is now */
-		r = srp_bind_current(&host->sys, &vf->addr, now, sizeof(now), err);
+		cur.orig_driver = now[0] ? now : NULL;
+		cur.orig_override = NULL;
+		r = be->assign(host, vf, &cur, err);
 		if (r < 0)
 			return r;
-		if (strcmp(now, be->stub_driver) != 0) {
-			cur.orig_driver = now[0] ? now : NULL;
-			cur.orig_override = NULL;
-			r = be->assign(host, vf, &cur, err);
-			if (r < 0)
-				return r;
-		}
 	}
 	if (!a->has_applied)
 		return 0;
