@@ -47,6 +47,7 @@ typedef int (*srp_cmd_fn)(struct srp_cli *cli, int argc, char **argv);
 int cmd_list(struct srp_cli *cli, int argc, char **argv);
 int cmd_show(struct srp_cli *cli, int argc, char **argv);
 int cmd_check(struct srp_cli *cli, int argc, char **argv);
+int cmd_vf(struct srp_cli *cli, int argc, char **argv);
 int cmd_audit(struct srp_cli *cli, int argc, char **argv);
 int cmd_assign(struct srp_cli *cli, int argc, char **argv);
 int cmd_release(struct srp_cli *cli, int argc, char **argv);

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "host.h"
+#include "ledger.h"
+#include "vfswitch.h"
 #include "invjson.h"
 #include "srpass/inventory.h"
 #include "table.h"
@@ -22,6 +25,58 @@ static int print_json(struct srp_cli *cli, struct json_object *o)
 						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return SRP_EXIT_OK;
+}
+
+/* What list shows beyond the inventory: owners from the ledger, and each
+ * VF's switch settings as its PF reports them. */
+struct extras {
+	const struct srp_ledger *l;
+	struct srp_switch *sw;
+	const struct srp_dev *pf;	/* whose table is loaded */
+	struct srp_vf_table table;
+};
+
+static const struct srp_vf_state *vf_state(struct extras *x, const struct srp_dev *vf)
+{
+	if (x->sw == NULL || vf->pf == NULL || vf->pf->n_netdevs == 0)
+		return NULL;
+	if (x->pf != vf->pf) {
+		srp_vf_table_free(&x->table);
+		x->pf = vf->pf;
+		if (srp_switch_get_vfs(x->sw, vf->pf->netdevs[0], &x->table, NULL) < 0)
+			memset(&x->table, 0, sizeof(x->table));
+	}
+	return (size_t)vf->vf_index < x->table.n ? &x->table.vfs[vf->vf_index] : NULL;
+}
+
+/* The inventory JSON, with each VF's "owner" and "switch" added. */
+static struct json_object *list_json(const struct srp_inventory *inv, const char *root,
+				     struct extras *x)
+{
+	struct json_object *o = srp_inventory_to_json(inv, root), *devs;
+
+	if (o == NULL || !json_object_object_get_ex(o, "devices", &devs))
+		return o;
+	for (size_t i = 0; i < inv->n_devs; i++) {
+		const struct srp_dev *d = &inv->devs[i];
+		struct json_object *dj = json_object_array_get_idx(devs, i), *ow = NULL;
+		const struct srp_assignment *a;
+		const struct srp_vf_state *st;
+
+		if (d->kind != SRP_DEV_VF)
+			continue;
+		a = x->l ? srp_ledger_find(x->l, &d->addr) : NULL;
+		if (a != NULL) {
+			ow = json_object_new_object();
+			json_object_object_add(ow, "tenant", json_object_new_string(a->tenant));
+			json_object_object_add(ow, "domain", json_object_new_string(a->domain));
+			json_object_object_add(ow, "backend", json_object_new_string(a->backend));
+		}
+		json_object_object_add(dj, "owner", ow);
+		st = vf_state(x, d);
+		json_object_object_add(dj, "switch", st ? srp_vf_state_to_json(st, 0) : NULL);
+	}
+	return o;
 }
 
 static const char *group_str(const struct srp_dev *d, char *buf, size_t len)
@@ -42,9 +97,14 @@ static const char *netdevs_str(const struct srp_dev *d, char *buf, size_t len)
 	return d->n_netdevs ? buf : "-";
 }
 
-static void add_row(struct srp_table *t, const struct srp_dev *d, const char *indent)
+static void add_row(struct srp_table *t, const struct srp_dev *d, const char *indent,
+		    struct extras *x)
 {
 	char dev[32], id[16], grp[16], numa[16], net[128], vfs[32], kind[16];
+	char mac[SRP_VF_MACSTRLEN], vlan[16], owner[160];
+	const char *spoof = "", *trust = "";
+	const struct srp_vf_state *st = NULL;
+	const struct srp_assignment *a = NULL;
 
 	snprintf(dev, sizeof(dev), "%s%s", indent, d->name);
 	snprintf(id, sizeof(id), "%04x:%04x", d->vendor, d->device);
@@ -59,9 +119,27 @@ static void add_row(struct srp_table *t, const struct srp_dev *d, const char *in
 		snprintf(kind, sizeof(kind), "-");
 		vfs[0] = '\0';
 	}
+	mac[0] = vlan[0] = owner[0] = '\0';
+	if (d->kind == SRP_DEV_VF) {
+		st = vf_state(x, d);
+		a = x->l ? srp_ledger_find(x->l, &d->addr) : NULL;
+	}
+	if (st != NULL) {
+		if (st->known & SRP_VF_MAC)
+			srp_vf_mac_format(st->mac, mac);
+		if (st->known & SRP_VF_VLAN)
+			snprintf(vlan, sizeof(vlan), "%u", st->vlan);
+		if (st->known & SRP_VF_SPOOFCHK)
+			spoof = st->spoofchk ? "on" : "off";
+		if (st->known & SRP_VF_TRUST)
+			trust = st->trust ? "on" : "off";
+	}
+	if (a != NULL)
+		snprintf(owner, sizeof(owner), "%s/%s (%s)", a->tenant, a->domain, a->backend);
 	const char *cells[] = {
 		dev, kind, id, d->driver, group_str(d, grp, sizeof(grp)),
 		d->numa_node < 0 ? "-" : numa, netdevs_str(d, net, sizeof(net)), vfs,
+		mac, vlan, spoof, trust, owner,
 	};
 	srp_table_add(t, cells);
 }
@@ -74,6 +152,8 @@ int cmd_list(struct srp_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct srp_inventory *inv = NULL;
+	struct srp_ledger *l = NULL;
+	struct extras x = { 0 };
 	struct srp_table t;
 	int c, all = 0, rc;
 
@@ -94,29 +174,36 @@ int cmd_list(struct srp_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: srpass list [--json] [--all]\n");
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
-		return SRP_EXIT_FAIL;
-	if (cli->json) {
-		rc = print_json(cli, srp_inventory_to_json(inv, cli->root));
+	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0 ||
+	    srp_ledger_peek(cli->host, &l, &cli->err) < 0) {
 		srp_inventory_free(inv);
-		return rc;
+		return SRP_EXIT_FAIL;
+	}
+	x.l = l;
+	/* switch columns are a bonus: without netlink access they stay empty */
+	if (srp_switch_open(&cli->host->sys, &x.sw, NULL) < 0)
+		x.sw = NULL;
+	if (cli->json) {
+		rc = print_json(cli, list_json(inv, cli->root, &x));
+		goto out;
 	}
 
 	static const char *const head[] = {
 		"DEVICE", "KIND", "ID", "DRIVER", "GROUP", "NUMA", "NETDEV", "VFS",
+		"MAC", "VLAN", "SPOOFCHK", "TRUST", "OWNER",
 	};
-	srp_table_init(&t, 8);
+	srp_table_init(&t, 13);
 	srp_table_add(&t, head);
 	for (size_t i = 0; i < inv->n_devs; i++) {
 		const struct srp_dev *d = &inv->devs[i];
 
 		if (d->kind == SRP_DEV_PF) {
-			add_row(&t, d, "");
+			add_row(&t, d, "", &x);
 			for (size_t v = 0; v < d->n_vfs; v++)
 				if (d->vfs[v] != NULL)
-					add_row(&t, d->vfs[v], "  ");
+					add_row(&t, d->vfs[v], "  ", &x);
 		} else if (d->kind == SRP_DEV_PLAIN && all) {
-			add_row(&t, d, "");
+			add_row(&t, d, "", &x);
 		}
 	}
 	rc = SRP_EXIT_OK;
@@ -128,6 +215,10 @@ int cmd_list(struct srp_cli *cli, int argc, char **argv)
 		rc = SRP_EXIT_FAIL;
 	}
 	srp_table_free(&t);
+out:
+	srp_vf_table_free(&x.table);
+	srp_switch_close(x.sw);
+	srp_ledger_close(l);
 	srp_inventory_free(inv);
 	return rc;
 }

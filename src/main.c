@@ -27,10 +27,11 @@ static const struct cmd cmds[] = {
 	{ "show", cmd_show, 1, "[--json] BDF" },
 	{ "check", cmd_check, 1, "[--json]" },
 	{ "audit", cmd_audit, 1, "[--json] [--tenant T]" },
-	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--dry-run]" },
+	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run]" },
 	{ "release", cmd_release, 1, "VF [--dry-run]" },
 	{ "recover", cmd_recover, 1, "" },
 	{ "restore", cmd_restore, 1, "" },
+	{ "vf", cmd_vf, 1, "show VF [--json] | set VF ATTR VALUE ..." },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]" },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]" },
 };
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: srpass [--root DIR] [--config FILE] COMMAND [ARGS]\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(f, "       srpass %s %s\n", cmds[i].name, cmds[i].usage);
+		fprintf(f, "       srpass %s%s%s\n", cmds[i].name, cmds[i].usage[0] ? " " : "",
+			cmds[i].usage);
 	fprintf(f, "BDF is 0000:03:10.1 or 03:10.1.  Exit: 0 ok, 1 failure or findings, 2 usage.\n"
 		   "The host root is --root, else $SRPASS_ROOT, else /.\n");
 }
