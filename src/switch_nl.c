@@ -268,11 +268,33 @@ static int nl_get_vfs(struct srp_switch *sw, const char *pf, struct srp_vf_table
 	struct nl_switch *ns = sw->data;
 	struct srp_nl_link l = { 0 };
 	struct srp_vf_table t = { 0 };
+	struct srp_err first = { 0 };
 	int r;
 
-	r = nl_getlink(ns, pf, RTEXT_FILTER_VF, &l, err);
-	if (r < 0)
+	/*
+	 * IFLA_VFINFO_LIST's length is a u16: with stats (about 300 bytes a
+	 * VF) it wraps past ~210 VFs, and kernels that do not notice send a
+	 * list that does not parse, or, if the wrap lands on a VF boundary,
+	 * a short one.  Without stats a VF takes about 190 bytes: ask again.
+	 */
+	r = nl_getlink(ns, pf, RTEXT_FILTER_VF, &l, &first);
+	if (r == -EBADMSG || (r == 0 && l.num_vf > 0 && l.n_vfs > 0 &&
+			      l.n_vfs < (size_t)l.num_vf)) {
+		struct srp_nl_link again = { 0 };
+
+		if (nl_getlink(ns, pf, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS, &again,
+			       NULL) == 0 && again.n_vfs >= l.n_vfs) {
+			srp_nl_link_clear(&l);
+			l = again;
+			r = 0;
+		} else {
+			srp_nl_link_clear(&again);
+		}
+	}
+	if (r < 0) {
+		srp_err_set(err, first.code, "%s", first.msg);
 		goto out;
+	}
 	snprintf(t.pf, sizeof(t.pf), "%s", pf);
 	t.ifindex = l.ifindex;
 	t.link_up = link_up(&l);

@@ -51,7 +51,7 @@ static void kvf_default(struct kvf *v, uint32_t idx)
 	v->rss = UINT32_MAX;		/* igb: not reported */
 }
 
-static void put_vf(struct nlmsghdr *nlh, size_t len, const struct kvf *v)
+static void put_vf(struct nlmsghdr *nlh, size_t len, const struct kvf *v, int skip_stats)
 {
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_VF_INFO), *n;
 	struct ifla_vf_mac mac = { .vf = v->idx };
@@ -85,17 +85,20 @@ static void put_vf(struct nlmsghdr *nlh, size_t len, const struct kvf *v)
 		mnl_attr_put(nlh, IFLA_VF_VLAN_INFO, sizeof(vi), &vi);
 		mnl_attr_nest_end(nlh, n);
 	}
-	n = mnl_attr_nest_start(nlh, IFLA_VF_STATS);
-	for (uint16_t t = 0; t <= IFLA_VF_STATS_MAX; t++)
-		if (t != IFLA_VF_STATS_PAD)
-			mnl_attr_put_u64(nlh, t, v->stats[t]);
-	mnl_attr_nest_end(nlh, n);
+	if (!skip_stats) {
+		n = mnl_attr_nest_start(nlh, IFLA_VF_STATS);
+		for (uint16_t t = 0; t <= IFLA_VF_STATS_MAX; t++)
+			if (t != IFLA_VF_STATS_PAD)
+				mnl_attr_put_u64(nlh, t, v->stats[t]);
+		mnl_attr_nest_end(nlh, n);
+	}
 	mnl_attr_nest_end(nlh, info);
 }
 
-/* A complete RTM_NEWLINK; num_vf < 0 leaves IFLA_NUM_VF out.  Returns its length. */
-static size_t put_newlink(void *buf, size_t len, uint32_t seq, int ifindex, const char *name,
-			  int oper, int num_vf, const struct kvf *vfs, size_t n)
+/* A complete RTM_NEWLINK; num_vf < 0 leaves IFLA_NUM_VF out.  Returns its
+ * length.  Like the kernel, a VF list over 64 KiB wraps its u16 length. */
+static size_t put_newlink_ext(void *buf, size_t len, uint32_t seq, int ifindex, const char *name,
+			      int oper, int num_vf, const struct kvf *vfs, size_t n, int skip_stats)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;
@@ -113,11 +116,17 @@ static size_t put_newlink(void *buf, size_t len, uint32_t seq, int ifindex, cons
 		struct nlattr *list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
 
 		for (size_t i = 0; i < n; i++)
-			put_vf(nlh, len, &vfs[i]);
+			put_vf(nlh, len, &vfs[i], skip_stats);
 		mnl_attr_nest_end(nlh, list);
 	}
 	assert_true(nlh->nlmsg_len <= len);
 	return nlh->nlmsg_len;
+}
+
+static size_t put_newlink(void *buf, size_t len, uint32_t seq, int ifindex, const char *name,
+			  int oper, int num_vf, const struct kvf *vfs, size_t n)
+{
+	return put_newlink_ext(buf, len, seq, ifindex, name, oper, num_vf, vfs, n, 0);
 }
 
 static size_t put_error(void *buf, uint32_t seq, int error, const char *extack)
@@ -960,12 +969,13 @@ struct fake_kernel {
 	struct srp_nl_transport t;
 	char ifname[16];
 	int ifindex, oper;
-	struct kvf vfs[200];
+	struct kvf vfs[256];
 	unsigned int n;
 	unsigned int refuse;		/* SRP_VF_* bits answered with refuse_errno */
 	int refuse_errno;
 	int refuse_zero_mac;		/* EINVAL for 00:00:00:00:00:00 (some drivers) */
 	int hwmode;			/* -1: not in the bridge dump */
+	int short_with_stats;		/* list half the VFs unless asked to skip stats */
 	int have_devlink;
 	struct srp_vf_change sent[16];	/* the RTM_SETLINK requests, decoded */
 	unsigned int sent_vf[16];
@@ -1059,16 +1069,22 @@ static int fk_send(struct srp_nl_transport *t, int bus, const void *buf, size_t 
 	} else {
 		const struct nlattr *a;
 		const char *name = NULL;
+		uint32_t mask = 0;
 
-		mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
 			if (mnl_attr_get_type(a) == IFLA_IFNAME)
 				name = mnl_attr_get_str(a);
+			if (mnl_attr_get_type(a) == IFLA_EXT_MASK)
+				mask = mnl_attr_get_u32(a);
+		}
 		assert_non_null(name);
 		if (strcmp(name, k->ifname) != 0)
 			n = put_error(out, nlh->nlmsg_seq, -ENODEV, NULL);
 		else
-			n = put_newlink(out, sizeof(out), nlh->nlmsg_seq, k->ifindex, k->ifname,
-					k->oper, (int)k->n, k->vfs, k->n);
+			n = put_newlink_ext(out, sizeof(out), nlh->nlmsg_seq, k->ifindex, k->ifname,
+					    k->oper, (int)k->n, k->vfs,
+					    k->short_with_stats && !(mask & RTEXT_FILTER_SKIP_STATS) ?
+					    k->n / 2 : k->n, (mask & RTEXT_FILTER_SKIP_STATS) != 0);
 	}
 	fk_queue(k, out, n);
 	return 0;
@@ -1181,6 +1197,32 @@ static void test_nl_get_vfs_large_answer(void **state)
 	assert_int_equal(t.n, 150);
 	assert_int_equal(t.vfs[149].index, 149);
 	assert_int_equal(t.vfs[149].vlan, 150);
+	srp_vf_table_free(&t);
+}
+
+static void test_nl_get_vfs_list_wraps(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_kernel *k = f->k;
+	struct srp_vf_table t = { 0 };
+
+	/* 250 VFs with stats overflow the u16 list length; without, they fit */
+	k->n = 250;
+	for (unsigned int i = 0; i < k->n; i++)
+		kvf_default(&k->vfs[i], i);
+	assert_int_equal(srp_switch_get_vfs(f->sw, "eth0", &t, NULL), 0);
+	assert_int_equal(t.n, 250);
+	assert_int_equal(t.vfs[249].index, 249);
+	assert_false(t.vfs[249].known & SRP_VF_STATS);
+	assert_true(t.vfs[249].known & SRP_VF_MAC);
+	srp_vf_table_free(&t);
+
+	/* a wrap that lands on a VF boundary parses, but lists too few VFs */
+	k->n = 4;
+	k->short_with_stats = 1;
+	assert_int_equal(srp_switch_get_vfs(f->sw, "eth0", &t, NULL), 0);
+	assert_int_equal(t.n, 4);
+	assert_true(t.vfs[3].known & SRP_VF_MAC);
 	srp_vf_table_free(&t);
 }
 
@@ -1399,6 +1441,7 @@ int main(void)
 		cmocka_unit_test(test_eswitch),
 		cmocka_unit_test_setup_teardown(test_nl_get_vfs, fk_setup, fk_teardown),
 		cmocka_unit_test_setup_teardown(test_nl_get_vfs_large_answer, fk_setup, fk_teardown),
+		cmocka_unit_test_setup_teardown(test_nl_get_vfs_list_wraps, fk_setup, fk_teardown),
 		cmocka_unit_test_setup_teardown(test_nl_set_vf_one_request_per_attr, fk_setup,
 						fk_teardown),
 		cmocka_unit_test_setup_teardown(test_nl_set_vf_errors, fk_setup, fk_teardown),
