@@ -31,7 +31,7 @@ static const struct cmd cmds[] = {
 	{ "release", cmd_release, 1, "VF [--dry-run]" },
 	{ "recover", cmd_recover, 1, "" },
 	{ "restore", cmd_restore, 1, "" },
-	{ "vf", cmd_vf, 1, "show VF [--json] | set VF ATTR VALUE ..." },
+	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] VF SETTING..." },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]" },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]" },
 };
