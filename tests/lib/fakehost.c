@@ -150,8 +150,11 @@ static int take_err(struct fakehost *fh)
 
 static void mkdirs(struct fakehost *fh, const char *path)
 {
-	char *p = xstrdup(path), *s = p;
+	char *p, *s;
 
+	if (fh->err != 0 || mkdirat(fh->rootfd, path, 0755) == 0 || errno == EEXIST)
+		return;		/* the parent is there, mostly */
+	p = s = xstrdup(path);
 	for (;;) {
 		s = strchr(s + 1, '/');
 		if (s != NULL)
@@ -511,7 +514,7 @@ static void netdevs_remove(struct fakehost *fh, struct dev *d)
 	free(net);
 }
 
-static void bind(struct fakehost *fh, struct dev *d, const char *driver)
+static void driver_bind(struct fakehost *fh, struct dev *d, const char *driver)
 {
 	char *path;
 
@@ -545,7 +548,7 @@ int fakehost_bind(struct fakehost *fh, const char *addr, const char *driver)
 		return -ENOENT;
 	if (driver != NULL && !valid_name(driver))
 		return -EINVAL;
-	bind(fh, d, driver);
+	driver_bind(fh, d, driver);
 	return take_err(fh);
 }
 
@@ -864,7 +867,7 @@ static void function_add(struct fakehost *fh, struct dev *d, const struct spec *
 	link_to(fh, path, d->dir);
 	free(path);
 
-	bind(fh, d, f->driver);
+	driver_bind(fh, d, f->driver);
 	if (f->driver && f->netdevs)
 		netdevs_add(fh, d, f->netdevs);
 	/* config last: it shows whether a driver is bound */
@@ -1158,7 +1161,7 @@ static void vf_remove(struct fakehost *fh, struct dev *d, unsigned int n)
 	char *path, *gdir;
 	struct stat st;
 
-	bind(fh, d, NULL);
+	driver_bind(fh, d, NULL);
 	path = xasprintf("%s/virtfn%u", d->pf->dir, n);
 	(void)unlinkat(fh->rootfd, path, 0);
 	free(path);
