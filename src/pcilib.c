@@ -84,7 +84,7 @@ int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size
 	if (setjmp(pci_jmp) != 0) {
 		if (jumps++ > 0)
 			pacc = NULL;	/* failed again in pci_cleanup(): leak, don't loop */
-		r = srp_err_set(err, -EIO, "libpci: %s", pci_msg);
+		r = srp_err_set(err, -EIO, "libpci cannot read '%s/devices': %s", path, pci_msg);
 		goto out;
 	}
 	pacc = pci_alloc();
