@@ -45,8 +45,23 @@ static char *name_or_null(struct pci_access *pacc, int what, unsigned int vendor
 	char buf[256];
 	const char *s;
 
-	s = pci_lookup_name(pacc, buf, sizeof(buf), what | PCI_LOOKUP_NO_NUMBERS, vendor, device);
+	/* pci.ids only: udev's hwdb lives outside the host root (and libpci
+	 * 3.9 leaks its udev handle) */
+	s = pci_lookup_name(pacc, buf, sizeof(buf), what | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+			    vendor, device);
 	return s ? strdup(s) : NULL;
+}
+
+/* libpci gives up (and leaks) on a name it cannot parse; refuse first. */
+static int check_entry(const char *name, unsigned char d_type, void *arg)
+{
+	struct srp_bdf a;
+
+	(void)d_type;
+	if (strlen(name) != 12 || srp_bdf_parse(name, &a) < 0)
+		return srp_err_set(arg, -EINVAL, "unexpected entry '%s' in '/sys/bus/pci/devices' "
+				   "(not a PCI address)", name);
+	return 0;
 }
 
 void srp_pci_funcs_free(struct srp_pci_func *funcs, size_t n)
@@ -80,6 +95,9 @@ int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size
 	}
 	if (srp_sys_hostpath(sys, "/sys/bus/pci", path, sizeof(path)) < 0)
 		return srp_err_set(err, -ENAMETOOLONG, "host root '%s' is too long", sys->root);
+	r = srp_sys_listdir(sys, "/sys/bus/pci/devices", check_entry, err);
+	if (r < 0)
+		return srp_err_set(err, r, "cannot list '/sys/bus/pci/devices'");
 
 	if (setjmp(pci_jmp) != 0) {
 		if (jumps++ > 0)

@@ -298,7 +298,12 @@ static void test_release_fault_at_every_step(void **state)
 		assert_same(assigned, now, "release with a failed step");
 		free(now);
 	}
-	assert_same(released, snap(f), "release");
+	{
+		char *now = snap(f);
+
+		assert_same(released, now, "release");
+		free(now);
+	}
 	free(assigned);
 	free(released);
 }
