@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "host.h"
 #include "util.h"
 
 /* Order is the "auto" probe order. */
@@ -19,10 +20,13 @@ const struct srp_backend_ops *const *srp_backends(size_t *ret_n)
 
 const struct srp_backend_ops *srp_backend_find(struct srp_host *host, const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
-		if (strcmp(name, "auto") == 0 ? backends[i]->detect(host) == 1
-					      : strcmp(name, backends[i]->name) == 0)
-			return backends[i];
+	const struct srp_backend_ops *const *table = host->backends ? host->backends : backends;
+	size_t n = host->backends ? host->n_backends : ARRAY_SIZE(backends);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, "auto") == 0 ? table[i]->detect(host) == 1
+					      : strcmp(name, table[i]->name) == 0)
+			return table[i];
 	}
 	return NULL;
 }

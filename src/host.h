@@ -6,8 +6,14 @@
 #include "srpass/host.h"
 #include "sys.h"
 
+struct srp_backend_ops;
+
 struct srp_host {
 	struct srp_sys sys;		/* the seam; tests may swap sys.ops */
+	/* The backends to choose from; NULL: the built-in table (tests put
+	 * a mock backend here). */
+	const struct srp_backend_ops *const *backends;
+	size_t n_backends;
 };
 
 #endif
