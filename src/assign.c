@@ -170,6 +170,21 @@ int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err)
 	return r;
 }
 
+/* The intent goes to disk before the host changes: a crash after this
+ * leaves a record recovery can act on. */
+static int write_intent(struct srp_host *host, struct srp_ledger *l, enum srp_op op,
+			const struct srp_assignment *a, struct srp_err *err)
+{
+	int r;
+
+	srp_pending_clear(&l->pending);
+	l->pending.op = op;
+	r = srp_assignment_copy(&l->pending.a, a);
+	if (r < 0)
+		return srp_err_set(err, r, "out of memory");
+	return srp_ledger_commit(host, l, err);
+}
+
 /* The VF as the host has it now, as the record release will restore. */
 static int record_original(const struct srp_dev *vf, const struct srp_assign_req *req,
 			   const struct srp_backend_ops *be, struct srp_assignment *a,
@@ -365,14 +380,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	}
 
 	/* 1: the intent, before the host changes */
-	srp_pending_clear(&l->pending);
-	l->pending.op = SRP_OP_ASSIGN;
-	r = srp_assignment_copy(&l->pending.a, &a);
-	if (r < 0) {
-		srp_err_set(err, r, "out of memory");
-		goto out;
-	}
-	r = srp_ledger_commit(host, l, err);
+	r = write_intent(host, l, SRP_OP_ASSIGN, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "assign %s: recording the intent: ", name);
 		goto out;
@@ -533,11 +541,7 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 		goto out;
 	}
 
-	srp_pending_clear(&l->pending);
-	l->pending.op = SRP_OP_RELEASE;
-	r = srp_assignment_copy(&l->pending.a, &a);
-	if (r == 0)
-		r = srp_ledger_commit(host, l, err);
+	r = write_intent(host, l, SRP_OP_RELEASE, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "release %s: recording the intent: ", name);
 		goto out;

@@ -39,6 +39,22 @@ static void __attribute__((format(printf, 1, 2))) pci_quiet(char *fmt, ...)
 	(void)fmt;
 }
 
+/* A libpci handle on the sysfs tree at path, with our hooks.  Call it
+ * after setjmp(pci_jmp): pci_init() may fail through pci_fatal(). */
+static struct pci_access *pci_new(char *path)
+{
+	struct pci_access *pacc = pci_alloc();
+
+	pacc->error = pci_fatal;
+	pacc->warning = pci_quiet;
+	pacc->debug = pci_quiet;
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	/* sysfs.path is libpci's own parameter since 3.0; setting it cannot fail */
+	(void)pci_set_param(pacc, "sysfs.path", path);
+	pci_init(pacc);
+	return pacc;
+}
+
 static char *name_or_null(struct pci_access *pacc, int what, unsigned int vendor,
 			  unsigned int device)
 {
@@ -105,16 +121,7 @@ int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size
 		r = srp_err_set(err, -EIO, "libpci cannot read '%s/devices': %s", path, pci_msg);
 		goto out;
 	}
-	pacc = pci_alloc();
-	pacc->error = pci_fatal;
-	pacc->warning = pci_quiet;
-	pacc->debug = pci_quiet;
-	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	if (pci_set_param(pacc, "sysfs.path", path) != 0) {
-		r = srp_err_set(err, -EINVAL, "libpci has no sysfs.path parameter");
-		goto out;
-	}
-	pci_init(pacc);
+	pacc = pci_new(path);
 	pci_scan_bus(pacc);
 
 	for (d = pacc->devices; d != NULL; d = d->next) {
@@ -180,13 +187,7 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 		r = srp_err_set(err, -EIO, "libpci: %s", pci_msg);
 		goto out;
 	}
-	pacc = pci_alloc();
-	pacc->error = pci_fatal;
-	pacc->warning = pci_quiet;
-	pacc->debug = pci_quiet;
-	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	pci_set_param(pacc, "sysfs.path", path);
-	pci_init(pacc);
+	pacc = pci_new(path);
 	d = pci_get_dev(pacc, addr->domain, addr->bus, addr->dev, addr->fn);
 	/* a readable config space answers its own vendor id */
 	if (d == NULL || pci_read_word(d, PCI_VENDOR_ID) == 0xffff ||
