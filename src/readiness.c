@@ -263,6 +263,30 @@ static void check_driver(struct srp_checks *c, const struct srp_sys *sys, const 
 		fmt(it->remedy, sizeof(it->remedy), "%s", remedy);
 }
 
+/* "ACS capabilities in /sys/bus/pci/devices/{P1,P2}/config": the config
+ * space files of the ports above pf, nearest first. */
+static void ports_evidence(struct srp_host *host, const struct srp_dev *pf, char *buf, size_t len)
+{
+	struct srp_bdf ports[MAX_DEPTH];
+	char pname[SRP_BDF_STRLEN];
+	size_t off;
+	int n;
+
+	n = srp_pf_ports(host, pf, ports, MAX_DEPTH, NULL);
+	if (n <= 0) {
+		fmt(buf, len, n == 0 ? "/sys/bus/pci/devices/%s: on a root bus, no port above" :
+		    "/sys/bus/pci/devices/%s (link unreadable)", pf->name);
+		return;
+	}
+	off = (size_t)snprintf(buf, len, "ACS capabilities in /sys/bus/pci/devices/%s",
+			       n > 1 ? "{" : "");
+	for (int i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+					srp_bdf_format(&ports[i], pname));
+	if (off < len)
+		snprintf(buf + off, len - off, "%s/config", n > 1 ? "}" : "");
+}
+
 static void check_pf(struct srp_checks *c, struct srp_host *host, const struct srp_dev *pf)
 {
 	struct srp_err err = { 0 };
@@ -286,17 +310,19 @@ static void check_pf(struct srp_checks *c, struct srp_host *host, const struct s
 		return;
 	if (r < 0) {
 		fmt(it->message, sizeof(it->message), "cannot check ACS: %s", err.msg);
+		ports_evidence(host, pf, it->evidence, sizeof(it->evidence));
 		fmt(it->remedy, sizeof(it->remedy), "make the config space of the ports above readable");
 	} else if (r == 1) {
 		fmt(it->message, sizeof(it->message), "port %s above the PF lacks ACS source validation, "
 		    "request/completion redirect or upstream forwarding: peer-to-peer traffic can "
 		    "bypass the IOMMU", srp_bdf_format(&port, pname));
-		fmt(it->evidence, sizeof(it->evidence), "ACS capability of %s (config space)", pname);
+		fmt(it->evidence, sizeof(it->evidence), "ACS capability of %s "
+		    "(/sys/bus/pci/devices/%s/config)", pname, pname);
 		fmt(it->remedy, sizeof(it->remedy), "use a slot below ports with ACS, or enable ACS in "
 		    "the firmware; do not use pcie_acs_override");
 	} else {
 		fmt(it->message, sizeof(it->message), "every root/downstream port above the PF has ACS");
-		fmt(it->evidence, sizeof(it->evidence), "ACS capabilities of the ports (config space)");
+		ports_evidence(host, pf, it->evidence, sizeof(it->evidence));
 	}
 
 	if (!needs_ari(pf))
@@ -316,30 +342,61 @@ static void check_pf(struct srp_checks *c, struct srp_host *host, const struct s
 		fmt(it->message, sizeof(it->message), r < 0 ? "cannot read port %s" :
 		    caps.ari_fwd_en ? "port %s forwards ARI function numbers for the VFs" :
 		    "the VFs use function numbers above 7 but port %s does not forward ARI", pname);
-		fmt(it->evidence, sizeof(it->evidence), "Device Control 2 of %s (config space)", pname);
+		fmt(it->evidence, sizeof(it->evidence), "Device Control 2 of %s "
+		    "(/sys/bus/pci/devices/%s/config)", pname, pname);
 		if (!(r == 0 && caps.ari_fwd_en))
 			fmt(it->remedy, sizeof(it->remedy), "enable ARI forwarding (the kernel does it when "
 			    "the port supports it: check the firmware, or use another slot)");
 	}
 }
 
+/*
+ * A Xen dom0 has /proc/xen.  So does a domU, so when xenfs is mounted
+ * there its capabilities decide: "control_d" only in dom0.  Without
+ * xenfs mounted there is no telling; assume dom0 and check.
+ */
+static int xen_dom0(const struct srp_sys *sys)
+{
+	char caps[64];
+	mode_t mode;
+	int r;
+
+	if (srp_sys_lstat(sys, "/proc/xen", &mode) < 0 || !S_ISDIR(mode))
+		return 0;
+	r = srp_sysfs_read_str(sys, "/proc/xen/capabilities", caps, sizeof(caps), NULL);
+	if (r == -ENOENT)
+		return 1;
+	return r == 0 && strstr(caps, "control_d") != NULL;
+}
+
 int srp_readiness(struct srp_host *host, const struct srp_inventory *inv,
 		  struct srp_checks *c, struct srp_err *err)
 {
 	struct srp_iommu_facts f;
-	size_t pfs = 0;
-	mode_t mode;
-	int r, xen;
+	size_t pfs = 0, want;
+	int r;
 
 	r = srp_iommu_facts(host, inv, &f, err);
 	if (r < 0)
 		return r;
+	/* Room for every item up front, so none is dropped for want of
+	 * memory half way: IOMMU, INTREMAP, SRIOV/ACS/ARI per PF (or one
+	 * SRIOV), VFIO, PCIBACK. */
+	for (size_t i = 0; i < inv->n_devs; i++)
+		pfs += inv->devs[i].kind == SRP_DEV_PF;
+	want = c->n + 2 + (pfs ? 3 * pfs : 1) + 2;
+	if (want > c->cap) {
+		struct srp_check *grown = realloc(c->items, want * sizeof(*grown));
+
+		if (grown == NULL)
+			return srp_err_set(err, -ENOMEM, "out of memory");
+		c->items = grown;
+		c->cap = want;
+	}
 	check_iommu(c, &f);
 	for (size_t i = 0; i < inv->n_devs; i++)
-		if (inv->devs[i].kind == SRP_DEV_PF) {
+		if (inv->devs[i].kind == SRP_DEV_PF)
 			check_pf(c, host, &inv->devs[i]);
-			pfs++;
-		}
 	if (pfs == 0) {
 		struct srp_check *it = add(c, "SRP-CHK-SRIOV", SRP_WARN, "host");
 
@@ -350,8 +407,7 @@ int srp_readiness(struct srp_host *host, const struct srp_inventory *inv,
 		}
 	}
 	check_driver(c, &host->sys, "SRP-CHK-VFIO", "vfio-pci", SRP_WARN, "modprobe vfio-pci");
-	xen = srp_sys_lstat(&host->sys, "/proc/xen", &mode) == 0;
-	if (xen)
+	if (xen_dom0(&host->sys))
 		check_driver(c, &host->sys, "SRP-CHK-PCIBACK", "pciback", SRP_FAIL,
 			     "modprobe xen-pciback");
 	return c->n && c->items ? 0 : srp_err_set(err, -ENOMEM, "out of memory");
