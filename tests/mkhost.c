@@ -19,7 +19,7 @@ enum kind { K_HOST, K_IOMMU, K_HOSTBRIDGE, K_PORT, K_DEV, K_PF, K_GROUP };
 		  "width", "driver_override"
 #define ENDPOINT_KEYS "netdevs", "msix", "bar0"
 
-static const char *const host_keys[] = { "cmdline", "vfio", NULL };
+static const char *const host_keys[] = { "cmdline", "vfio", "simulated", NULL };
 static const char *const iommu_keys[] = { "name", "type", "intremap", NULL };
 static const char *const hostbridge_keys[] = { "numa", NULL };
 static const char *const port_keys[] = { FUNC_KEYS, "type", "buses", "acs", "ari", NULL };
@@ -705,6 +705,47 @@ static int enable_vfs(struct desc *ds, const struct section *sec)
 	return r;
 }
 
+/*
+ * [host] simulated = yes: the records srpass's simulated kernel needs
+ * (docs/simulation.md): the marker directory, and the driver each
+ * function binds to when nothing overrides it.
+ */
+static int simulate(struct desc *ds)
+{
+	char path[96], text[72];
+	const char *drv;
+	bool on = false;
+	int r;
+
+	r = get_bool(ds, "host", "simulated", &on);
+	if (r < 0 || !on)
+		return r;
+	r = fakehost_write(ds->fh, "var/lib/srpass-sim/README",
+			   "This tree is a simulated host: see srpass docs/simulation.md.\n");
+	for (int i = 0; i < ds->n_secs && r == 0; i++) {
+		const struct section *sec = &ds->secs[i];
+
+		if (sec->kind != K_DEV && sec->kind != K_PF && sec->kind != K_PORT)
+			continue;
+		drv = val(ds, sec->name, "driver");
+		if (drv == NULL && sec->kind == K_PORT)
+			drv = "pcieport";
+		if (drv != NULL) {
+			snprintf(path, sizeof(path), "var/lib/srpass-sim/default-driver/%s", sec->arg);
+			snprintf(text, sizeof(text), "%.64s\n", drv);
+			r = fakehost_write(ds->fh, path, text);
+		}
+		drv = sec->kind == K_PF ? val(ds, sec->name, "vf_driver") : NULL;
+		if (r == 0 && drv != NULL) {
+			snprintf(path, sizeof(path), "var/lib/srpass-sim/default-vf-driver/%s",
+				 sec->arg);
+			snprintf(text, sizeof(text), "%.64s\n", drv);
+			r = fakehost_write(ds->fh, path, text);
+		}
+	}
+	return r;
+}
+
 static int build(struct desc *ds)
 {
 	const char *s;
@@ -732,6 +773,8 @@ static int build(struct desc *ds)
 		r = fakehost_write(ds->fh, "proc/cmdline", text);
 		free(text);
 	}
+	if (r == 0)
+		r = simulate(ds);
 	return r;
 }
 
