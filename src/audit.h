@@ -21,7 +21,7 @@ struct srp_finding {
 	char subject[40];		/* "host", an address or a tenant */
 	char tenant[72];		/* tenant(s) concerned, "" for none */
 	char message[256];
-	char evidence[200];		/* the file or attribute read */
+	char evidence[320];		/* the file or attribute read */
 	char remedy[256];
 };
 

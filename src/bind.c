@@ -76,7 +76,7 @@ static int probe(const struct srp_sys *sys, const struct srp_bdf *dev, struct sr
 
 /* Poll until the driver link names want ("" = unbound). */
 static int wait_bound(const struct srp_sys *sys, const struct srp_bdf *dev, const char *want,
-		      struct srp_err *err)
+		      unsigned int timeout_ms, struct srp_err *err)
 {
 	char cur[256], name[SRP_BDF_STRLEN];
 	unsigned int waited = 0, step = 10;
@@ -88,7 +88,7 @@ static int wait_bound(const struct srp_sys *sys, const struct srp_bdf *dev, cons
 			return r;
 		if (strcmp(cur, want) == 0)
 			return 0;
-		if (waited >= SRP_BIND_TIMEOUT_MS)
+		if (waited >= timeout_ms)
 			break;
 		sys->ops->sleep_ms(sys, step);
 		waited += step;
@@ -97,15 +97,18 @@ static int wait_bound(const struct srp_sys *sys, const struct srp_bdf *dev, cons
 	}
 	srp_bdf_format(dev, name);
 	return srp_err_set(err, -ETIMEDOUT, "%s did not bind to '%s' within %u ms (driver: %s)",
-			   name, want, SRP_BIND_TIMEOUT_MS, cur[0] ? cur : "none");
+			   name, want, timeout_ms, cur[0] ? cur : "none");
 }
 
 int srp_bind_restore(const struct srp_sys *sys, const struct srp_bdf *dev,
-		     const char *orig_driver, const char *orig_override, struct srp_err *err)
+		     const char *orig_driver, const char *orig_override, unsigned int timeout_ms,
+		     struct srp_err *err)
 {
 	char cur[256];
 	int r;
 
+	if (timeout_ms == 0)
+		timeout_ms = SRP_BIND_TIMEOUT_MS;
 	r = srp_bind_current(sys, dev, cur, sizeof(cur), err);
 	if (r < 0)
 		return r;
@@ -121,7 +124,7 @@ int srp_bind_restore(const struct srp_sys *sys, const struct srp_bdf *dev,
 			if (r == 0)
 				r = probe(sys, dev, err);
 			if (r == 0)
-				r = wait_bound(sys, dev, orig_driver, err);
+				r = wait_bound(sys, dev, orig_driver, timeout_ms, err);
 			if (r < 0)
 				return r;
 		}
@@ -130,10 +133,13 @@ int srp_bind_restore(const struct srp_sys *sys, const struct srp_bdf *dev,
 }
 
 int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char *driver,
-		const char *orig_driver, const char *orig_override, struct srp_err *err)
+		const char *orig_driver, const char *orig_override, unsigned int timeout_ms,
+		struct srp_err *err)
 {
 	int r;
 
+	if (timeout_ms == 0)
+		timeout_ms = SRP_BIND_TIMEOUT_MS;
 	r = set_override(sys, dev, driver, err);
 	if (r < 0)
 		return r;
@@ -144,14 +150,14 @@ int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char
 	}
 	r = probe(sys, dev, err);
 	if (r == 0)
-		r = wait_bound(sys, dev, driver, err);
+		r = wait_bound(sys, dev, driver, timeout_ms, err);
 	if (r == 0)
 		return 0;
 undo: {
 	/* the first error stays in err; the undo speaks only if it fails too */
 	struct srp_err undo = { 0 };
 
-	if (srp_bind_restore(sys, dev, orig_driver, orig_override, &undo) < 0)
+	if (srp_bind_restore(sys, dev, orig_driver, orig_override, timeout_ms, &undo) < 0)
 		srp_err_prefix(err, "[undo failed too: %s] ", undo.msg);
 	return r;
 	}

@@ -18,13 +18,15 @@ int srp_bind_current(const struct srp_sys *sys, const struct srp_bdf *dev, char 
 
 /*
  * srp_bind_to - bind dev to driver with driver_override, unbind and
- * drivers_probe, then wait until the driver link names driver.
+ * drivers_probe, then wait (up to timeout_ms; 0: SRP_BIND_TIMEOUT_MS)
+ * until the driver link names driver.
  * Either it is done, or dev is back with its old driver and override
  * (as far as the kernel lets us; a failed undo is reported too).
  * orig_driver and orig_override describe dev now (NULL: none).
  */
 int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char *driver,
-		const char *orig_driver, const char *orig_override, struct srp_err *err);
+		const char *orig_driver, const char *orig_override, unsigned int timeout_ms,
+		struct srp_err *err);
 
 /*
  * srp_bind_restore - put dev back to orig_driver (NULL: leave it
@@ -33,6 +35,7 @@ int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char
  * half-done operations.
  */
 int srp_bind_restore(const struct srp_sys *sys, const struct srp_bdf *dev,
-		     const char *orig_driver, const char *orig_override, struct srp_err *err);
+		     const char *orig_driver, const char *orig_override, unsigned int timeout_ms,
+		     struct srp_err *err);
 
 #endif

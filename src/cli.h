@@ -23,6 +23,7 @@ struct srp_cli {
 	int dry_run;			/* --dry-run given */
 	FILE *out;			/* stdout */
 	struct srp_host *host;		/* opened by main before the command runs */
+	struct srp_config *cfg;		/* loaded by main: the file, or the defaults */
 	struct srp_err err;		/* a failed command leaves its reason here */
 };
 
@@ -34,13 +35,6 @@ struct srp_cli {
  */
 struct srp_config;
 
-/*
- * srp_cli_config - the configuration: --config FILE, else
- * /etc/srpass/srpass.conf under the host root.  A missing default file
- * gives the defaults (no tenants) when optional is set, else an error;
- * a broken file is always an error.
- */
-int srp_cli_config(struct srp_cli *cli, int optional, struct srp_config **ret);
 
 typedef int (*srp_cmd_fn)(struct srp_cli *cli, int argc, char **argv);
 

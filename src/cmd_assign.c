@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* srpass -- `assign`, `release`, `recover` */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,10 +33,9 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	static const char use[] =
 		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
 		"[--mac M] [--dry-run]\n";
-	struct srp_assign_req req = { .backend = "auto" };
-	struct srp_config *cfg = NULL;
+	struct srp_assign_req req = { .backend = srp_cfg_backend_name(cli->cfg->backend) };
 	unsigned long v;
-	int c, rc;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "t:d:b:V:m:n", opts, NULL)) != -1) {
 		switch (c) {
@@ -80,11 +80,13 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	}
 	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
 		return bad_bdf("assign", argv[optind]);
-	if (srp_cli_config(cli, 0, &cfg) < 0)
+	if (cli->cfg->n_tenants == 0) {
+		srp_err_set(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
+			    "(see srpass.conf(5))", req.tenant,
+			    cli->config ? cli->config : "/etc/srpass/srpass.conf");
 		return SRP_EXIT_FAIL;
-	rc = srp_assign(cli->host, cfg, &req, req.dry_run ? cli->out : NULL, &cli->err);
-	srp_config_free(cfg);
-	if (rc < 0)
+	}
+	if (srp_assign(cli->host, cli->cfg, &req, req.dry_run ? cli->out : NULL, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	if (!req.dry_run)
 		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
@@ -159,7 +161,7 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 	const char *use = enable ? "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
 				 : "usage: srpass disable PF [--dry-run]\n";
 	unsigned long n = 0;
-	int c, have_n = 0, noauto = 0, dry = 0;
+	int c, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
 	struct srp_bdf pf;
 
 	while ((c = getopt_long(argc, argv, enable ? "v:An" : "n", opts, NULL)) != -1) {

@@ -104,7 +104,7 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 	struct srp_findings f = { 0 };
 	struct srp_inventory *inv = NULL;
 	struct srp_ledger *l = NULL;
-	struct srp_config *cfg = NULL;
+	const struct srp_config *cfg = cli->cfg;
 	struct srp_switch *sw = NULL;
 	const char *tenant = "";
 	int c, worst = AUDIT_CLEAN, rc = AUDIT_FAILED;
@@ -126,8 +126,7 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 		fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_cli_config(cli, 1, &cfg) < 0 ||
-	    srp_inventory_scan(cli->host, &inv, &cli->err) < 0 ||
+	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0 ||
 	    srp_ledger_peek(cli->host, &l, &cli->err) < 0 ||
 	    srp_switch_open(&cli->host->sys, &sw, &cli->err) < 0 ||
 	    srp_audit(cli->host, cfg, inv, l, sw, &f, &cli->err) < 0)
@@ -152,6 +151,5 @@ out:
 	srp_switch_close(sw);
 	srp_ledger_close(l);
 	srp_inventory_free(inv);
-	srp_config_free(cfg);
 	return rc;
 }

@@ -1273,7 +1273,7 @@ struct srp_config *srp_config_new_default(void)
 	cfg->backend = SRP_CFG_BACKEND_AUTO;
 	cfg->state_dir = strdup(SRP_DEFAULT_STATE_DIR);
 	cfg->bind_timeout_ms = SRP_DEFAULT_BIND_TIMEOUT_MS;
-	cfg->autoprobe_off = true;
+	cfg->autoprobe_off = false;
 	cfg->default_isolation = SRP_CFG_ISOLATION_SHARED;
 	if (cfg->state_dir == NULL) {
 		free(cfg);

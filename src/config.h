@@ -110,7 +110,7 @@ struct srp_config {
 	enum srp_cfg_backend backend;		/* default auto */
 	char *state_dir;			/* default SRP_DEFAULT_STATE_DIR */
 	unsigned int bind_timeout_ms;		/* default SRP_DEFAULT_BIND_TIMEOUT_MS */
-	bool autoprobe_off;			/* default true */
+	bool autoprobe_off;			/* default false: srpass enable --no-autoprobe */
 	enum srp_cfg_isolation default_isolation;	/* default shared */
 
 	struct srp_tenant *tenants;		/* in file order */

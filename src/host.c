@@ -3,8 +3,11 @@
 #include "host.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "bind.h"
+#include "ledger.h"
 #include "simkernel.h"
 #include "srpass/err.h"
 
@@ -17,6 +20,8 @@ int srp_host_open(const char *root, struct srp_host **ret, struct srp_err *err)
 	if (host == NULL)
 		return srp_err_set(err, -ENOMEM, "out of memory");
 	host->sys.rootfd = -1;
+	snprintf(host->state_dir, sizeof(host->state_dir), "%s", SRP_STATE_DIR);
+	host->bind_timeout_ms = SRP_BIND_TIMEOUT_MS;
 	r = srp_sys_open(&host->sys, root, err);
 	if (r < 0) {
 		free(host);

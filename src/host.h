@@ -14,6 +14,9 @@ struct srp_host {
 	 * a mock backend here). */
 	const struct srp_backend_ops *const *backends;
 	size_t n_backends;
+	/* From [global] of the configuration, or the defaults. */
+	char state_dir[256];		/* the ledger's directory */
+	unsigned int bind_timeout_ms;	/* how long a probe may take */
 };
 
 #endif

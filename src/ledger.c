@@ -18,8 +18,6 @@
 #include "srpass/err.h"
 #include "vfswitch.h"
 
-#define LEDGER_FILE SRP_STATE_DIR "/ledger.json"
-#define LOCK_FILE SRP_STATE_DIR "/lock"
 #define LEDGER_VERSION 1
 #define LEDGER_MAX (4u << 20)
 
@@ -362,6 +360,7 @@ static int pending_from_json(struct json_object *p, struct srp_pending *ret, con
 }
 
 static int ledger_parse(const char *text, size_t len, struct srp_ledger *l, struct srp_err *err)
+
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o = NULL, *v, *arr;
@@ -374,7 +373,7 @@ static int ledger_parse(const char *text, size_t len, struct srp_ledger *l, stru
 	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
 	    tok->char_offset != (int)len) {
 		r = srp_err_set(err, -EBADMSG, "ledger '%s' is not valid JSON (%s at byte %d)",
-				LEDGER_FILE, json_tokener_error_desc(json_tokener_get_error(tok)),
+				l->path, json_tokener_error_desc(json_tokener_get_error(tok)),
 				(int)tok->char_offset);
 		goto out;
 	}
@@ -384,7 +383,7 @@ static int ledger_parse(const char *text, size_t len, struct srp_ledger *l, stru
 		goto bad;
 	if (json_object_get_int64(v) != LEDGER_VERSION) {
 		r = srp_err_set(err, -EPROTO, "ledger '%s' has version %lld; this srpass reads version %d",
-				LEDGER_FILE, (long long)json_object_get_int64(v), LEDGER_VERSION);
+				l->path, (long long)json_object_get_int64(v), LEDGER_VERSION);
 		goto out;
 	}
 	what = "assignments";
@@ -414,7 +413,7 @@ static int ledger_parse(const char *text, size_t len, struct srp_ledger *l, stru
 	goto out;
 bad:
 	r = srp_err_set(err, -EBADMSG, "ledger '%s' is malformed: bad or missing '%s' "
-			"(fix or move the file; srpass never resets it)", LEDGER_FILE, what);
+			"(fix or move the file; srpass never resets it)", l->path, what);
 out:
 	if (o)
 		json_object_put(o);
@@ -430,21 +429,21 @@ static int ledger_read(struct srp_host *host, struct srp_ledger *l, struct srp_e
 	ssize_t n;
 	int r;
 
-	r = srp_sys_lstat(sys, LEDGER_FILE, &mode);
+	r = srp_sys_lstat(sys, l->path, &mode);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return srp_err_set(err, r, "cannot stat ledger '%s'", LEDGER_FILE);
+		return srp_err_set(err, r, "cannot stat ledger '%s'", l->path);
 	if (!S_ISREG(mode))
-		return srp_err_set(err, -EINVAL, "ledger '%s' is not a regular file", LEDGER_FILE);
+		return srp_err_set(err, -EINVAL, "ledger '%s' is not a regular file", l->path);
 	buf = malloc(LEDGER_MAX + 1);
 	if (buf == NULL)
 		return srp_err_set(err, -ENOMEM, "out of memory");
-	n = srp_sys_read(sys, LEDGER_FILE, buf, LEDGER_MAX + 1);
+	n = srp_sys_read(sys, l->path, buf, LEDGER_MAX + 1);
 	if (n < 0)
-		r = srp_err_set(err, (int)n, "cannot read ledger '%s'", LEDGER_FILE);
+		r = srp_err_set(err, (int)n, "cannot read ledger '%s'", l->path);
 	else if ((size_t)n > LEDGER_MAX)
-		r = srp_err_set(err, -EFBIG, "ledger '%s' is larger than %u bytes", LEDGER_FILE,
+		r = srp_err_set(err, -EFBIG, "ledger '%s' is larger than %u bytes", l->path,
 				LEDGER_MAX);
 	else
 		r = ledger_parse(buf, (size_t)n, l, err);
@@ -452,7 +451,7 @@ static int ledger_read(struct srp_host *host, struct srp_ledger *l, struct srp_e
 	return r;
 }
 
-static struct srp_ledger *ledger_new(void)
+static struct srp_ledger *ledger_new(const struct srp_host *host)
 {
 	struct srp_ledger *l = calloc(1, sizeof(*l));
 
@@ -460,7 +459,8 @@ static struct srp_ledger *ledger_new(void)
 		return NULL;
 	l->lockfd = -1;
 	srp_pending_clear(&l->pending);
-	snprintf(l->path, sizeof(l->path), "%s", LEDGER_FILE);
+	snprintf(l->dir, sizeof(l->dir), "%s", host->state_dir);
+	snprintf(l->path, sizeof(l->path), "%s/ledger.json", host->state_dir);
 	return l;
 }
 
@@ -477,28 +477,35 @@ void srp_ledger_close(struct srp_ledger *l)
 	free(l);
 }
 
-/* mkdir -p for the state directory, refusing symlinks on the way. */
-static int make_state_dir(const struct srp_sys *sys, struct srp_err *err)
+/* mkdir -p for the state directory (0700 itself, 0755 above), refusing
+ * symlinks on the way. */
+static int make_state_dir(const struct srp_sys *sys, const char *dir, struct srp_err *err)
 {
-	static const char *const dirs[] = { "/var", "/var/lib", SRP_STATE_DIR };
+	char path[sizeof(((struct srp_ledger *)0)->dir)];
 	mode_t mode;
 	int r;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		r = srp_sys_lstat(sys, dirs[i], &mode);
-		if (r == -ENOENT) {
-			r = sys->ops->mkdir(sys, dirs[i], i == 2 ? 0700 : 0755);
-			if (r < 0 && r != -EEXIST)
-				return srp_err_set(err, r, "cannot create state directory '%s'", dirs[i]);
+	if (dir[0] != '/' || strlen(dir) >= sizeof(path))
+		return srp_err_set(err, -EINVAL, "state directory '%s' is not an absolute path", dir);
+	for (const char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
 			continue;
-		}
-		if (r < 0)
-			return srp_err_set(err, r, "cannot stat '%s'", dirs[i]);
-		if (!S_ISDIR(mode))
-			return srp_err_set(err, -ENOTDIR, "'%s' is not a directory%s", dirs[i],
+		memcpy(path, dir, (size_t)(p - dir));
+		path[p - dir] = '\0';
+		r = srp_sys_lstat(sys, path, &mode);
+		if (r == -ENOENT) {
+			r = sys->ops->mkdir(sys, path, *p == '\0' ? 0700 : 0755);
+			if (r < 0 && r != -EEXIST)
+				return srp_err_set(err, r, "cannot create state directory '%s'", path);
+		} else if (r < 0) {
+			return srp_err_set(err, r, "cannot stat '%s'", path);
+		} else if (!S_ISDIR(mode)) {
+			return srp_err_set(err, -ENOTDIR, "'%s' is not a directory%s", path,
 					   S_ISLNK(mode) ? " (a symlink; srpass will not follow it)" : "");
+		}
+		if (*p == '\0')
+			return 0;
 	}
-	return 0;
 }
 
 int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_err *err)
@@ -507,20 +514,23 @@ int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_e
 	struct srp_ledger *l;
 	int r;
 
-	r = make_state_dir(sys, err);
+	char lock[sizeof(l->dir) + 8];
+
+	r = make_state_dir(sys, host->state_dir, err);
 	if (r < 0)
 		return r;
-	l = ledger_new();
+	l = ledger_new(host);
 	if (l == NULL)
 		return srp_err_set(err, -ENOMEM, "out of memory");
-	l->lockfd = sys->ops->open(sys, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+	snprintf(lock, sizeof(lock), "%s/lock", l->dir);
+	l->lockfd = sys->ops->open(sys, lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
 	if (l->lockfd < 0) {
-		r = srp_err_set(err, l->lockfd, "cannot open lock file '%s'", LOCK_FILE);
+		r = srp_err_set(err, l->lockfd, "cannot open lock file '%s'", lock);
 		goto fail;
 	}
 	while (flock(l->lockfd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
-			r = srp_err_set(err, -errno, "cannot lock '%s'", LOCK_FILE);
+			r = srp_err_set(err, -errno, "cannot lock '%s'", lock);
 			goto fail;
 		}
 	}
@@ -536,7 +546,7 @@ fail:
 
 int srp_ledger_peek(struct srp_host *host, struct srp_ledger **ret, struct srp_err *err)
 {
-	struct srp_ledger *l = ledger_new();
+	struct srp_ledger *l = ledger_new(host);
 	int r;
 
 	if (l == NULL)
@@ -571,9 +581,9 @@ int srp_ledger_commit(struct srp_host *host, const struct srp_ledger *l, struct 
 	memcpy(buf, text, len);
 	buf[len] = '\n';
 	json_object_put(o);
-	r = sys->ops->replace(sys, LEDGER_FILE, buf, len + 1, 0600);
+	r = sys->ops->replace(sys, l->path, buf, len + 1, 0600);
 	free(buf);
 	if (r < 0)
-		return srp_err_set(err, r, "cannot write ledger '%s'", LEDGER_FILE);
+		return srp_err_set(err, r, "cannot write ledger '%s'", l->path);
 	return 0;
 }

@@ -12,7 +12,7 @@ struct json_object;
 struct srp_err;
 struct srp_host;
 
-#define SRP_STATE_DIR "/var/lib/srpass"
+#define SRP_STATE_DIR "/var/lib/srpass"	/* the default; [global] state_dir */
 #define SRP_NAME_MAX 65			/* tenant and domain names, plus NUL */
 
 /* What a VF was before srpass touched it, and what srpass made of it. */
@@ -57,7 +57,8 @@ struct srp_ledger {
 	size_t n;
 	struct srp_pending pending;	/* op == SRP_OP_NONE if nothing in flight */
 	int lockfd;
-	char path[64];
+	char dir[256];			/* the state directory (host->state_dir) */
+	char path[272];			/* dir + "/ledger.json" */
 };
 
 /*

@@ -38,22 +38,29 @@ static const struct cmd cmds[] = {
 
 #define DEFAULT_CONFIG "/etc/srpass/srpass.conf"
 
-int srp_cli_config(struct srp_cli *cli, int optional, struct srp_config **ret)
+/*
+ * The configuration: --config FILE, else /etc/srpass/srpass.conf under
+ * the host root; without that file, the defaults (and no tenants).  A
+ * broken file is an error for every command.  [global] settles the
+ * host's state directory and bind timeout.
+ */
+static int load_config(struct srp_cli *cli)
 {
 	const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
 	int r;
 
-	r = srp_config_load(&cli->host->sys, path, ret, &cli->err);
-	if (r == -ENOENT && cli->config == NULL && optional) {
+	r = srp_config_load(&cli->host->sys, path, &cli->cfg, &cli->err);
+	if (r == -ENOENT && cli->config == NULL) {
 		srp_err_clear(&cli->err);
-		*ret = srp_config_new_default();
-		if (*ret == NULL)
+		cli->cfg = srp_config_new_default();
+		if (cli->cfg == NULL)
 			return srp_err_set(&cli->err, -ENOMEM, "out of memory");
-		return 0;
+	} else if (r < 0) {
+		return r;
 	}
-	if (r == -ENOENT && cli->config == NULL)
-		srp_err_prefix(&cli->err, "tenants are defined in %s (see srpass.conf(5)): ", path);
-	return r;
+	snprintf(cli->host->state_dir, sizeof(cli->host->state_dir), "%s", cli->cfg->state_dir);
+	cli->host->bind_timeout_ms = cli->cfg->bind_timeout_ms;
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -114,8 +121,10 @@ int main(int argc, char **argv)
 		return SRP_EXIT_USAGE;
 	}
 
-	if (cmd->needs_host && srp_host_open(cli.root, &cli.host, &cli.err) < 0) {
+	if (cmd->needs_host && (srp_host_open(cli.root, &cli.host, &cli.err) < 0 ||
+				load_config(&cli) < 0)) {
 		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
+		srp_host_close(cli.host);
 		return SRP_EXIT_FAIL;
 	}
 	/* commands parse their own options from a fresh getopt state */
@@ -129,6 +138,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
 		rc = SRP_EXIT_FAIL;
 	}
+	srp_config_free(cli.cfg);
 	srp_host_close(cli.host);
 	return rc;
 }

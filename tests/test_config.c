@@ -286,7 +286,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg->state_dir, SRP_DEFAULT_STATE_DIR);
 	assert_string_equal(def->state_dir, SRP_DEFAULT_STATE_DIR);
 	assert_int_equal(cfg->bind_timeout_ms, SRP_DEFAULT_BIND_TIMEOUT_MS);
-	assert_true(cfg->autoprobe_off);
+	assert_false(cfg->autoprobe_off);
 	assert_int_equal(cfg->default_isolation, SRP_CFG_ISOLATION_SHARED);
 	assert_int_equal(cfg->n_tenants, 0);
 	assert_int_equal(def->n_tenants, 0);

@@ -238,6 +238,33 @@ static void test_lock_is_exclusive(void **state)
 	close(pipefd[1]);
 }
 
+/* [global] state_dir moves the ledger and its lock, made 0700 */
+static void test_state_dir_is_configurable(void **state)
+{
+	struct fx *f = *state;
+	struct srp_err err = { 0 };
+	struct srp_ledger *l;
+	struct srp_assignment a;
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(f->host->state_dir, sizeof(f->host->state_dir), "/run/srpass/state");
+	assert_int_equal(srp_ledger_open(f->host, &l, &err), 0);
+	sample(&a, "0000:03:02.1");
+	assert_int_equal(srp_ledger_add(l, &a), 0);
+	srp_assignment_clear(&a);
+	assert_int_equal(srp_ledger_commit(f->host, l, &err), 0);
+	srp_ledger_close(l);
+	assert_non_null(slurp(f, "/run/srpass/state/ledger.json"));
+	assert_non_null(slurp(f, "/run/srpass/state/lock"));
+	assert_null(slurp(f, "/var/lib/srpass/ledger.json"));
+	snprintf(path, sizeof(path), "%s/run/srpass/state", f->root);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(f->host->state_dir, sizeof(f->host->state_dir), "relative/dir");
+	assert_int_equal(srp_ledger_open(f->host, &l, &err), -EINVAL);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -258,6 +285,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_ledgers_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinked_state_dir_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_is_exclusive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_dir_is_configurable, setup, teardown),
 		cmocka_unit_test(test_names),
 	};
 

@@ -887,10 +887,10 @@ static void test_round_trip_srpass_bind(void **state)
 	char *before = snap(t);
 
 	assert_int_equal(srp_bdf_parse(VF0, &addr), 0);
-	assert_int_equal(srp_bind_to(&t->sys, &addr, "vfio-pci", "iavf", NULL, &err), 0);
+	assert_int_equal(srp_bind_to(&t->sys, &addr, "vfio-pci", "iavf", NULL, 0, &err), 0);
 	assert_int_equal(group_status(t, 11, &flags), 0);
 	assert_int_equal(flags, VFIO_GROUP_FLAGS_VIABLE);
-	assert_int_equal(srp_bind_restore(&t->sys, &addr, "iavf", NULL, &err), 0);
+	assert_int_equal(srp_bind_restore(&t->sys, &addr, "iavf", NULL, 0, &err), 0);
 	assert_tree_is(t, before);
 	free(before);
 }

@@ -73,7 +73,8 @@ static int kvm_assign(struct srp_host *host, const struct srp_dev *vf,
 {
 	int r;
 
-	r = srp_bind_to(&host->sys, &vf->addr, STUB, a->orig_driver, a->orig_override, err);
+	r = srp_bind_to(&host->sys, &vf->addr, STUB, a->orig_driver, a->orig_override,
+			host->bind_timeout_ms, err);
 	if (r < 0)
 		return r;
 	r = kvm_check_vfio(host, vf, err);
@@ -81,7 +82,7 @@ static int kvm_assign(struct srp_host *host, const struct srp_dev *vf,
 		struct srp_err undo = { 0 };
 
 		if (srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override,
-				     &undo) < 0)
+				     host->bind_timeout_ms, &undo) < 0)
 			srp_err_prefix(err, "[undo failed too: %s] ", undo.msg);
 	}
 	return r;
@@ -90,7 +91,8 @@ static int kvm_assign(struct srp_host *host, const struct srp_dev *vf,
 static int kvm_release(struct srp_host *host, const struct srp_dev *vf,
 		       const struct srp_assignment *a, struct srp_err *err)
 {
-	return srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override, err);
+	return srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override,
+				host->bind_timeout_ms, err);
 }
 
 static int kvm_status(struct srp_host *host, const struct srp_dev *vf, struct srp_err *err)
