@@ -2,6 +2,8 @@
 # (disable and resize refused) -> release -> disable on PF 1, against the
 # real igb, igbvf and vfio-pci drivers.  Asserts exit statuses and the
 # kernel's state (sysfs, /dev/vfio, a VMM's VFIO walk), not messages.
+# Tenant blue of the suite's configuration (lib.sh write_config); PF 1's
+# link stays as it is (down in the iommu-pt VM): blue has no rate cap.
 pf=$(pf_of 1)
 numvfs() { cat "$(dev "$pf")/sriov_numvfs"; }
 # runs SRPASS ARGS...: srpass exits 0 (its output becomes diagnostics)
@@ -26,9 +28,9 @@ else
 	vf=$(vfs "$pf" | head -1)
 	g=$(grp "$vf")
 	modprobe vfio-pci
-	check "srpass assign $vf --dry-run" runs assign "$vf" --tenant acme --domain vm1 --dry-run
+	check "srpass assign $vf --dry-run" runs assign "$vf" --tenant blue --domain vm1 --vlan 101 --dry-run
 	check "dry run: $vf still on igbvf" drv_is "$vf" igbvf
-	check "srpass assign $vf --tenant acme --domain vm1" runs assign "$vf" --tenant acme --domain vm1
+	check "srpass assign $vf --tenant blue --domain vm1 --vlan 101" runs assign "$vf" --tenant blue --domain vm1 --vlan 101
 	check "$vf: on vfio-pci" drv_is "$vf" vfio-pci
 	check "$vf: driver_override vfio-pci" [ "$(cat "$(dev "$vf")/driver_override")" = vfio-pci ]
 	check "$vf: /dev/vfio/$g exists" [ -c "/dev/vfio/$g" ]
@@ -40,8 +42,8 @@ else
 		'"$1" show --json "$2" | python3 -c "import json,sys; sys.exit(json.load(sys.stdin)[\"driver\"] != \"vfio-pci\")"' \
 		- "$SRPASS" "$vf"
 	check "the other VFs are still on igbvf" others_on_igbvf
-	check "assign $vf again is refused" refused assign "$vf" --tenant other --domain vm2
-	check "assign of the PF $pf is refused" sh -c '"$1" assign "$2" --tenant acme --domain vm1 >/dev/null 2>&1; [ $? -ne 0 ]' \
+	check "assign $vf again is refused" refused assign "$vf" --tenant red --domain vm2 --vlan 200
+	check "assign of the PF $pf is refused" sh -c '"$1" assign "$2" --tenant blue --domain vm1 --vlan 101 >/dev/null 2>&1; [ $? -ne 0 ]' \
 		- "$SRPASS" "$pf"
 	check "$pf: still on igb" drv_is "$pf" igb
 	check "srpass disable $pf is refused while $vf is assigned" refused disable "$pf"
