@@ -4,9 +4,9 @@
 # when everything is already there.
 #
 #   1. packages: qemu-system-x86 >= 8 (the igb device) from <codename>-backports,
-#      busybox-static kmod cpio xz-utils iproute2 pciutils python3 from the
-#      release itself; the backports suite is added to apt with the URI of
-#      the machine's own entry for the release
+#      busybox-static kmod cpio xz-utils iproute2 pciutils python3 jq strace
+#      from the release itself; the backports suite is added to apt with the
+#      URI of the machine's own entry for the release
 #   2. a kernel: linux-image-*-amd64 (the candidate of linux-image-amd64, or
 #      $SRPASS_VM_KERNEL_PKG), downloaded with apt-get download, unpacked
 #      into the cache (never installed) and depmod'ed
@@ -17,7 +17,7 @@ set -eu
 
 cache=${SRPASS_VM_CACHE:-${HOME:-/root}/.cache/srpass-vm}
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-pkgs="busybox-static kmod cpio xz-utils iproute2 pciutils python3"
+pkgs="busybox-static kmod cpio xz-utils iproute2 pciutils python3 jq strace"
 apt_opts="-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3"
 export DEBIAN_FRONTEND=noninteractive
 
