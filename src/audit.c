@@ -150,7 +150,58 @@ static void audit_groups(struct srp_findings *f, const struct srp_inventory *inv
 				       "their own groups");
 			}
 		}
+		if (vf->group->n_foreign) {
+			/* platform devices (and functions missing from the PCI list) are
+			 * the host's: the group is not viable for VFIO either */
+			it = add(f, "SRP-GROUP-001", SRP_SEV_CRITICAL, "vf", vf->name, a->tenant,
+				 "IOMMU group %u of the assigned VF also holds %zu device(s) that are "
+				 "not a PCI function srpass knows (platform devices of the host)",
+				 vf->group->id, vf->group->n_foreign);
+			EVIDENCE(it, "/sys/kernel/iommu_groups/%u/devices", vf->group->id);
+			REMEDY(it, "release the VF; it cannot be isolated from the host's devices");
+		}
 	}
+}
+
+#define MAX_PF_TENANTS 64
+
+/* The distinct tenants holding VFs of pf, in ledger order; at most max. */
+static size_t pf_tenants(const struct srp_ledger *l, const struct srp_bdf *pf,
+			 const char **ret, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		size_t j = 0;
+
+		if (srp_bdf_cmp(&l->a[i].pf, pf) != 0)
+			continue;
+		while (j < n && strcmp(ret[j], l->a[i].tenant) != 0)
+			j++;
+		if (j == n && n < max)
+			ret[n++] = l->a[i].tenant;
+	}
+	return n;
+}
+
+/*
+ * A PF-wide problem concerns every tenant with VFs on the PF: one finding
+ * per tenant (so that `audit --tenant T` keeps it), or one without a
+ * tenant when nobody holds a VF there.
+ */
+static void add_per_tenant(struct srp_findings *f, const char *id, enum srp_severity sev,
+			   const struct srp_dev *pf, const char *const *tenants, size_t n_tenants,
+			   const char *msg, const char *evidence, const char *remedy)
+{
+	size_t i = 0;
+
+	do {
+		struct srp_finding *it = add(f, id, sev, "pf", pf->name,
+					     n_tenants ? tenants[i] : NULL, "%s", msg);
+
+		EVIDENCE(it, "%s", evidence);
+		REMEDY(it, "%s", remedy);
+	} while (++i < n_tenants);
 }
 
 static void audit_acs(struct srp_findings *f, struct srp_host *host,
@@ -158,29 +209,69 @@ static void audit_acs(struct srp_findings *f, struct srp_host *host,
 {
 	for (size_t i = 0; i < inv->n_devs; i++) {
 		const struct srp_dev *pf = &inv->devs[i];
+		const char *tenants[MAX_PF_TENANTS];
 		struct srp_err e = { 0 };
 		struct srp_bdf port;
-		char pname[SRP_BDF_STRLEN];
-		int assigned = 0, r;
+		char pname[SRP_BDF_STRLEN], msg[256], ev[200];
+		size_t nt;
+		int r;
 
 		if (pf->kind != SRP_DEV_PF)
 			continue;
-		for (size_t v = 0; v < l->n; v++)
-			assigned += srp_bdf_cmp(&l->a[v].pf, &pf->addr) == 0;
+		nt = pf_tenants(l, &pf->addr, tenants, MAX_PF_TENANTS);
 		r = srp_acs_gap(host, pf, &port, &e);
 		if (r == 1) {
-			struct srp_finding *it = add(f, "SRP-ACS-001",
-				assigned ? SRP_SEV_CRITICAL : SRP_SEV_WARNING, "pf", pf->name, NULL,
-				"port %s above the PF lacks ACS: its functions can talk peer to peer "
-				"past the IOMMU%s", srp_bdf_format(&port, pname),
-				assigned ? ", and VFs of this PF are assigned" : "");
-			EVIDENCE(it, "ACS capability/control of %s (config space)", pname);
-			REMEDY(it, "move the adapter below ports with ACS or enable ACS in the firmware");
+			srp_bdf_format(&port, pname);
+			snprintf(msg, sizeof(msg), "port %s above the PF lacks ACS: its functions can "
+				 "talk peer to peer past the IOMMU%s", pname,
+				 nt ? ", and VFs of this PF are assigned" : "");
+			snprintf(ev, sizeof(ev), "ACS capability/control of %s "
+				 "(/sys/bus/pci/devices/%s/config)", pname, pname);
+			add_per_tenant(f, "SRP-ACS-001", nt ? SRP_SEV_CRITICAL : SRP_SEV_WARNING, pf,
+				       tenants, nt, msg, ev, "move the adapter below ports with ACS "
+				       "or enable ACS in the firmware");
 		} else if (r < 0) {
-			struct srp_finding *it = add(f, "SRP-ACS-002", SRP_SEV_WARNING, "pf", pf->name,
-						     NULL, "cannot check ACS: %s", e.msg);
-			EVIDENCE(it, "config space of the ports above %s", pf->name);
-			REMEDY(it, "run as root; check that config space is readable");
+			snprintf(msg, sizeof(msg), "cannot check ACS: %.200s", e.msg);
+			snprintf(ev, sizeof(ev), "config space of the ports above %s "
+				 "(/sys/bus/pci/devices/*/config)", pf->name);
+			add_per_tenant(f, "SRP-ACS-002", SRP_SEV_WARNING, pf, tenants, nt, msg, ev,
+				       "run as root; check that config space is readable");
+		}
+	}
+}
+
+/* A dedicated-pf tenant sharing a PF: a ledger fact, switch or not.
+ * One finding per pair (dedicated tenant, other tenant). */
+static void audit_dedicated(struct srp_findings *f, const struct srp_config *cfg,
+			    const struct srp_inventory *inv, const struct srp_ledger *l)
+{
+	for (size_t i = 0; i < inv->n_devs; i++) {
+		const struct srp_dev *pf = &inv->devs[i];
+		const char *tenants[MAX_PF_TENANTS];
+		size_t nt;
+
+		if (pf->kind != SRP_DEV_PF)
+			continue;
+		nt = pf_tenants(l, &pf->addr, tenants, MAX_PF_TENANTS);
+		for (size_t k = 0; nt > 1 && k < nt; k++) {
+			const struct srp_tenant *tc = srp_config_tenant(cfg, tenants[k]);
+
+			if (tc == NULL || tc->isolation != SRP_CFG_ISOLATION_DEDICATED_PF)
+				continue;
+			for (size_t o = 0; o < nt; o++) {
+				struct srp_finding *it;
+				char who[72];
+
+				if (o == k)
+					continue;
+				snprintf(who, sizeof(who), "%s,%s", tenants[k], tenants[o]);
+				it = add(f, "SRP-PF-001", SRP_SEV_CRITICAL, "pf", pf->name, who,
+					 "tenant '%s' must have PFs of its own, but shares %s with "
+					 "tenant '%s'", tenants[k], pf->name, tenants[o]);
+				EVIDENCE(it, "ledger %s; [tenant:%s] isolation = dedicated-pf", l->path,
+					 tenants[k]);
+				REMEDY(it, "release the other tenant's VFs on this PF");
+			}
 		}
 	}
 }
@@ -192,6 +283,7 @@ struct pf_view {
 	struct srp_vf_table t;
 	enum srp_hwmode hw;
 	const char *tenant[4096];	/* per VF index, NULL if unassigned */
+	char vname[4096][SRP_BDF_STRLEN];	/* per assigned VF index: its address */
 };
 
 static void audit_pf_switch(struct srp_findings *f, const struct srp_config *cfg,
@@ -200,23 +292,16 @@ static void audit_pf_switch(struct srp_findings *f, const struct srp_config *cfg
 	const struct srp_dev *pf = pv->pf;
 	const char *ifname = pf->netdevs[0];
 	char mac[SRP_VF_MACSTRLEN];
-	const char *tenants[2] = { NULL, NULL };
-	int many_tenants = 0;
+	const char *tenants[MAX_PF_TENANTS];
+	size_t nt;
 
 	for (size_t i = 0; i < pv->t.n && i < 4096; i++) {
 		const struct srp_vf_state *st = &pv->t.vfs[i];
 		const char *t = pv->tenant[i];
 		const struct srp_tenant *tc = t ? srp_config_tenant(cfg, t) : NULL;
-		const struct srp_dev *vf = i < pf->n_vfs ? pf->vfs[i] : NULL;
-		const char *vname = vf ? vf->name : "?";
+		const char *vname = pv->vname[i];
 		struct srp_finding *it;
 
-		if (t != NULL) {
-			if (tenants[0] == NULL)
-				tenants[0] = t;
-			else if (strcmp(tenants[0], t) != 0)
-				many_tenants = 1, tenants[1] = t;
-		}
 		if (t == NULL)
 			continue;
 		if ((st->known & SRP_VF_SPOOFCHK) && st->spoofchk == 0 &&
@@ -269,10 +354,17 @@ static void audit_pf_switch(struct srp_findings *f, const struct srp_config *cfg
 
 			if (ta && tb && strcmp(ta, tb) != 0 && (a->known & b->known & SRP_VF_VLAN) &&
 			    a->vlan == b->vlan) {
+				char shared[32];
+
+				/* both untagged is one segment too: either guest can tag */
+				if (a->vlan)
+					snprintf(shared, sizeof(shared), "share VLAN %u", a->vlan);
+				else
+					snprintf(shared, sizeof(shared), "are both untagged");
 				snprintf(who, sizeof(who), "%s,%s", ta, tb);
 				it = add(f, "SRP-VLAN-003", SRP_SEV_CRITICAL, "pf", pf->name, who,
-					 "%s: VFs %zu (tenant '%s') and %zu (tenant '%s') share VLAN %u on "
-					 "one switch", ifname, i, ta, j, tb, a->vlan);
+					 "%s: VFs %zu (tenant '%s') and %zu (tenant '%s') %s on one "
+					 "switch", ifname, i, ta, j, tb, shared);
 				EVIDENCE(it, "%s vf %zu vlan %u, vf %zu vlan %u", ifname, i, a->vlan, j,
 					 b->vlan);
 				REMEDY(it, "give each tenant its own VLANs on this PF");
@@ -291,27 +383,24 @@ static void audit_pf_switch(struct srp_findings *f, const struct srp_config *cfg
 		}
 	}
 
-	if (!many_tenants)
-		return;
-	for (size_t k = 0; k < 2; k++) {
+	/* VEPA: one finding per pair (tenant requiring it, other tenant) */
+	nt = pf_tenants(l, &pf->addr, tenants, MAX_PF_TENANTS);
+	for (size_t k = 0; nt > 1 && pv->hw != SRP_HWMODE_VEPA && k < nt; k++) {
 		const struct srp_tenant *tc = srp_config_tenant(cfg, tenants[k]);
-		struct srp_finding *it;
-		char who[72];
 
-		snprintf(who, sizeof(who), "%s,%s", tenants[0], tenants[1]);
-		if (tc && tc->isolation == SRP_CFG_ISOLATION_DEDICATED_PF) {
-			it = add(f, "SRP-PF-001", SRP_SEV_CRITICAL, "pf", pf->name, who,
-				 "tenant '%s' must have PFs of its own, but shares %s with tenant '%s'",
-				 tenants[k], pf->name, tenants[1 - k]);
-			EVIDENCE(it, "ledger %s; [tenant:%s] isolation = dedicated-pf", l->path,
-				 tenants[k]);
-			REMEDY(it, "release the other tenant's VFs on this PF");
-		}
-		if (tc && tc->switch_mode == SRP_CFG_SWITCH_VEPA && pv->hw != SRP_HWMODE_VEPA) {
+		if (tc == NULL || tc->switch_mode != SRP_CFG_SWITCH_VEPA)
+			continue;
+		for (size_t o = 0; o < nt; o++) {
+			struct srp_finding *it;
+			char who[72];
+
+			if (o == k)
+				continue;
+			snprintf(who, sizeof(who), "%s,%s", tenants[k], tenants[o]);
 			it = add(f, "SRP-SWITCH-001", SRP_SEV_CRITICAL, "pf", pf->name, who,
-				 "tenant '%s' requires VEPA on shared PFs, but %s's switch is %s: "
-				 "VF-to-VF traffic stays inside the adapter", tenants[k], ifname,
-				 srp_hwmode_name(pv->hw));
+				 "tenant '%s' requires VEPA on shared PFs, but %s's switch is %s "
+				 "and tenant '%s' shares it: VF-to-VF traffic stays inside the adapter",
+				 tenants[k], ifname, srp_hwmode_name(pv->hw), tenants[o]);
 			EVIDENCE(it, "%s hwmode %s (AF_BRIDGE IFLA_BRIDGE_MODE)", ifname,
 				 srp_hwmode_name(pv->hw));
 			REMEDY(it, "bridge link set dev %s hwmode vepa, or do not share the PF", ifname);
@@ -339,17 +428,31 @@ static void audit_switches(struct srp_findings *f, const struct srp_config *cfg,
 		pv->pf = pf;
 		if (srp_switch_get_vfs(sw, pf->netdevs[0], &pv->t, &e) < 0 ||
 		    srp_switch_get_hwmode(sw, pf->netdevs[0], &pv->hw, &e) < 0) {
-			struct srp_finding *it = add(f, "SRP-SWITCH-002", SRP_SEV_WARNING, "pf", pf->name,
-						     NULL, "cannot read the switch of %s: %s",
-						     pf->netdevs[0], e.msg);
-			EVIDENCE(it, "rtnetlink RTM_GETLINK %s", pf->netdevs[0]);
-			REMEDY(it, "run as root; check the PF driver");
+			const char *tenants[MAX_PF_TENANTS];
+			char msg[256], ev[64];
+
+			snprintf(msg, sizeof(msg), "cannot read the switch of %s: %.200s", pf->netdevs[0],
+				 e.msg);
+			snprintf(ev, sizeof(ev), "rtnetlink RTM_GETLINK %s", pf->netdevs[0]);
+			add_per_tenant(f, "SRP-SWITCH-002", SRP_SEV_WARNING, pf, tenants,
+				       pf_tenants(l, &pf->addr, tenants, MAX_PF_TENANTS), msg, ev,
+				       "run as root; check the PF driver");
 			srp_vf_table_free(&pv->t);
 			continue;
 		}
-		for (size_t v = 0; v < l->n; v++)
-			if (srp_bdf_cmp(&l->a[v].pf, &pf->addr) == 0 && l->a[v].vf_index < 4096)
-				pv->tenant[l->a[v].vf_index] = l->a[v].tenant;
+		for (size_t v = 0; v < l->n; v++) {
+			const struct srp_assignment *a = &l->a[v];
+			size_t k = (size_t)a->vf_index;
+
+			if (srp_bdf_cmp(&a->pf, &pf->addr) != 0 || a->vf_index < 0 || k >= 4096)
+				continue;
+			pv->tenant[k] = a->tenant;
+			/* the VF the switch means; the ledger's if the link is missing */
+			if (k < pf->n_vfs && pf->vfs[k] != NULL)
+				snprintf(pv->vname[k], SRP_BDF_STRLEN, "%s", pf->vfs[k]->name);
+			else
+				srp_bdf_format(&a->vf, pv->vname[k]);
+		}
 		audit_pf_switch(f, cfg, l, pv);
 		srp_vf_table_free(&pv->t);
 	}
@@ -404,6 +507,10 @@ static void audit_ledger(struct srp_findings *f, const struct srp_config *cfg,
 
 		if (d->kind != SRP_DEV_VF || !is_stub(d->driver) || srp_ledger_find(l, &d->addr))
 			continue;
+		/* the VF of an interrupted assign or release: LEDGER-003 covers it */
+		if ((l->pending.op == SRP_OP_ASSIGN || l->pending.op == SRP_OP_RELEASE) &&
+		    srp_bdf_cmp(&l->pending.a.vf, &d->addr) == 0)
+			continue;
 		it = add(f, "SRP-LEDGER-001", SRP_SEV_WARNING, "vf", d->name, NULL,
 			 "VF bound to %s but not in the ledger: someone else assigned it (orphan)",
 			 d->driver);
@@ -418,7 +525,11 @@ static int by_severity(const void *a, const void *b)
 
 	if (x->severity != y->severity)
 		return x->severity > y->severity ? -1 : 1;
-	return strcmp(x->id, y->id) ? strcmp(x->id, y->id) : strcmp(x->subject, y->subject);
+	if (strcmp(x->id, y->id) != 0)
+		return strcmp(x->id, y->id);
+	if (strcmp(x->subject, y->subject) != 0)
+		return strcmp(x->subject, y->subject);
+	return strcmp(x->tenant, y->tenant);	/* a stable order for per-tenant copies */
 }
 
 int srp_audit(struct srp_host *host, const struct srp_config *cfg,
@@ -435,6 +546,7 @@ int srp_audit(struct srp_host *host, const struct srp_config *cfg,
 	audit_host(&f, &io);
 	audit_groups(&f, inv, l);
 	audit_acs(&f, host, inv, l);
+	audit_dedicated(&f, cfg, inv, l);
 	if (sw != NULL)
 		audit_switches(&f, cfg, inv, l, sw);
 	audit_ledger(&f, cfg, inv, l);

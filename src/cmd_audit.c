@@ -118,13 +118,14 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 			tenant = optarg;
 			break;
 		default:
+			/* not SRP_EXIT_USAGE: 2 means "critical findings" here */
 			fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
-			return SRP_EXIT_USAGE;
+			return AUDIT_FAILED;
 		}
 	}
 	if (optind != argc) {
 		fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
-		return SRP_EXIT_USAGE;
+		return AUDIT_FAILED;
 	}
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0 ||
 	    srp_ledger_peek(cli->host, &l, &cli->err) < 0 ||
