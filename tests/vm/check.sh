@@ -25,7 +25,7 @@ start=$SECONDS
 # last ones fill in beside them.
 variants=(
 	"vIOMMU||list vfio vflink lifecycle check assign nested"
-	"vIOMMU-switch||audit release restore recover"
+	"vIOMMU-switch||audit release restore recover vf"
 	"iommu-pt|-a iommu=pt|lifecycle check"
 	"intremap-off|-I intremap=off,caching-mode=on|vfio check"
 )
