@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ledger.h"
 #include "host.h"
 #include "srpass/inventory.h"
 #include "vfswitch.h"
@@ -258,6 +259,7 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 {
 	struct srp_vf_change want, steps[SRP_VF_MAX_STEPS];
 	struct srp_switch *sw = NULL;
+	struct srp_ledger *l = NULL;
 	struct srp_vf_state st;
 	struct vf_target t;
 	char words[256];
@@ -292,7 +294,9 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 		rc = SRP_EXIT_OK;
 		goto out;
 	}
-	if (srp_switch_apply(sw, t.netdev, driver_or_null(&t), t.index, &want, NULL, &cli->err) < 0)
+	/* under the ledger lock: never between an assign's steps */
+	if (srp_ledger_open(cli->host, &l, &cli->err) < 0 ||
+	    srp_switch_apply(sw, t.netdev, driver_or_null(&t), t.index, &want, NULL, &cli->err) < 0)
 		goto out;
 	(void)srp_vf_change_format(&want, words, sizeof(words));
 	fprintf(cli->out, "VF %s ('%s' vf %u): set %s\n", t.vf, t.netdev, t.index, words);
@@ -300,6 +304,7 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 out:
 	if (rc != SRP_EXIT_OK)
 		srp_err_prefix(&cli->err, "VF %s: ", t.vf);
+	srp_ledger_close(l);
 	srp_switch_close(sw);
 	return rc;
 }
