@@ -321,7 +321,12 @@ static void check_pf(struct srp_checks *c, struct srp_host *host, const struct s
 		fmt(it->remedy, sizeof(it->remedy), "use a slot below ports with ACS, or enable ACS in "
 		    "the firmware; do not use pcie_acs_override");
 	} else {
-		fmt(it->message, sizeof(it->message), "every root/downstream port above the PF has ACS");
+		struct srp_bdf above[1];
+
+		fmt(it->message, sizeof(it->message), "%s",
+		    srp_pf_ports(host, pf, above, 1, NULL) == 0 ?
+		    "the PF is on a root bus: no root or downstream port above it" :
+		    "every root/downstream port above the PF has ACS");
 		ports_evidence(host, pf, it->evidence, sizeof(it->evidence));
 	}
 

@@ -440,7 +440,7 @@ static void test_acs_root_bus_pf_passes(void **state)
 	(void)state;
 	assert_int_equal(fakehost_add_pf(fh, &pf, &sriov), 0);
 	run(fh, &c);
-	expect(&c, "SRP-CHK-ACS", ROOTPF, SRP_PASS, NULL, NULL);
+	expect(&c, "SRP-CHK-ACS", ROOTPF, SRP_PASS, "on a root bus", ROOTPF);
 	/* and no ARI item: no port forwards anything to it */
 	assert_null(item(&c, "SRP-CHK-ARI", ROOTPF));
 	srp_checks_free(&c);
