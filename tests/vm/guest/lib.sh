@@ -224,8 +224,9 @@ on_stub() {
 	return 1
 }
 # on_host VF GROUP: back on igbvf, driver_override cleared, no /dev/vfio/GROUP
+# (srpass waits for the driver itself: 5 s is plenty, and short when not)
 on_host() {
-	wait_for 20 drv_is "$1" igbvf && [ "$(cat "$(dev "$1")/driver_override")" = "(null)" ] &&
+	wait_for 5 drv_is "$1" igbvf && [ "$(cat "$(dev "$1")/driver_override")" = "(null)" ] &&
 		wait_for 5 [ ! -e "/dev/vfio/$2" ] && return 0
 	where "$1" "$2"
 	return 1
