@@ -195,7 +195,7 @@ run_rejects() {
 
 # ---- the demo host, as demo/run.sh sets it up, with two assignments ----
 
-label=demo
+label="demo"
 root=$tmp/demo
 if ! "$MKHOST" -f "$TOP/demo/host.ini" "$root" >"$tmp/mkhost.log" 2>&1; then
 	not_ok "demo: mkhost builds demo/host.ini"
@@ -292,7 +292,7 @@ run_rejects
 
 # ---- a test host: no IOMMU, no vfio-pci, a Xen dom0, a ledger by hand ----
 
-label=test
+label="test"
 root=$tmp/test
 cat >"$tmp/test.ini" <<'EOF'
 ; no [iommu]: no groups, no interrupt remapping
