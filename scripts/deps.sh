@@ -1,11 +1,13 @@
 #!/bin/sh
 # srpass -- install the Debian packages a build (or the VM suite) needs.
 # A no-op when everything is present; otherwise apt-get from the
-# machine's configured mirror.  Usage: deps.sh build|vm
+# machine's configured mirror (python3-jsonschema validates the JSON
+# outputs against docs/schema/ in the tests).  Usage: deps.sh build
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev libpci-dev pciutils pci.ids
-	libiniparser-dev libcmocka-dev libmnl-dev libjson-c-dev libxen-dev iproute2"
+	libiniparser-dev libcmocka-dev libmnl-dev libjson-c-dev libxen-dev iproute2
+	python3 python3-jsonschema"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

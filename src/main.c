@@ -19,21 +19,24 @@ struct cmd {
 	srp_cmd_fn run;
 	int needs_host;
 	const char *usage;
+	int fail;		/* exit code when it cannot run at all */
 };
 
 /* Exact names only: several of these change the host. */
 static const struct cmd cmds[] = {
-	{ "list", cmd_list, 1, "[--json] [--all]" },
-	{ "show", cmd_show, 1, "[--json] BDF" },
-	{ "check", cmd_check, 1, "[--json]" },
-	{ "audit", cmd_audit, 1, "[--json] [--tenant T]" },
-	{ "assign", cmd_assign, 1, "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run]" },
-	{ "release", cmd_release, 1, "VF [--dry-run]" },
-	{ "recover", cmd_recover, 1, "" },
-	{ "restore", cmd_restore, 1, "" },
-	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] VF SETTING..." },
-	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]" },
-	{ "disable", cmd_disable, 1, "PF [--dry-run]" },
+	{ "list", cmd_list, 1, "[--json] [--all]", SRP_EXIT_FAIL },
+	{ "show", cmd_show, 1, "[--json] BDF", SRP_EXIT_FAIL },
+	{ "check", cmd_check, 1, "[--json]", SRP_EXIT_FAIL },
+	/* audit's 1 and 2 mean warnings and critical findings */
+	{ "audit", cmd_audit, 1, "[--json] [--tenant T]", 3 },
+	{ "assign", cmd_assign, 1,
+	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run]", SRP_EXIT_FAIL },
+	{ "release", cmd_release, 1, "VF [--dry-run]", SRP_EXIT_FAIL },
+	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
+	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
+	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] VF SETTING...", SRP_EXIT_FAIL },
+	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
+	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
 };
 
 #define DEFAULT_CONFIG "/etc/srpass/srpass.conf"
@@ -84,7 +87,7 @@ int main(int argc, char **argv)
 	};
 	struct srp_cli cli = { .out = stdout };
 	const struct cmd *cmd = NULL;
-	int c, rc;
+	int c, rc, fail;
 
 	cli.root = getenv("SRPASS_ROOT");
 	if (cli.root == NULL || cli.root[0] == '\0')
@@ -121,11 +124,12 @@ int main(int argc, char **argv)
 		return SRP_EXIT_USAGE;
 	}
 
+	fail = cmd->fail;
 	if (cmd->needs_host && (srp_host_open(cli.root, &cli.host, &cli.err) < 0 ||
 				load_config(&cli) < 0)) {
 		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
 		srp_host_close(cli.host);
-		return SRP_EXIT_FAIL;
+		return fail;
 	}
 	/* commands parse their own options from a fresh getopt state */
 	argc -= optind;
@@ -134,9 +138,9 @@ int main(int argc, char **argv)
 	rc = cmd->run(&cli, argc, argv);
 	if (rc != SRP_EXIT_OK && cli.err.code != 0)
 		fprintf(stderr, "srpass %s: %s: %s\n", cmd->name, cli.err.msg, strerror(-cli.err.code));
-	if (fflush(stdout) != 0 && rc == SRP_EXIT_OK) {
+	if (fflush(stdout) != 0) {
 		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
-		rc = SRP_EXIT_FAIL;
+		rc = fail;
 	}
 	srp_config_free(cli.cfg);
 	srp_host_close(cli.host);
