@@ -1141,6 +1141,10 @@ static void test_cli_exit_status(void **state)
 	assert_int_equal(fakehost_write(f->fh, "var/lib/srpass/ledger.json", "{ broken"), 0);
 	assert_int_equal(srpass(f, "audit --json", &doc), 3);
 	json_object_put(doc);
+	/* nor a configuration that cannot be read */
+	assert_int_equal(fakehost_write(f->fh, "etc/srpass/srpass.conf", "[nonsense\n"), 0);
+	assert_int_equal(srpass(f, "audit --json", &doc), 3);
+	json_object_put(doc);
 	fx_free(f);
 }
 
