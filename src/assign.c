@@ -3,6 +3,7 @@
 #include "assign.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,12 +26,18 @@
  * the same code as recovery, so both are exercised by the same tests.
  */
 
-static void say(FILE *plan, const char *fmt, const char *a, const char *b)
+/* One line of the plan (dry run) or of the recovery log; plan may be NULL. */
+static void say(FILE *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(FILE *plan, const char *fmt, ...)
 {
-	if (plan != NULL) {
-		fprintf(plan, fmt, a, b);
-		fputc('\n', plan);
-	}
+	va_list ap;
+
+	if (plan == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(plan, fmt, ap);
+	va_end(ap);
+	fputc('\n', plan);
 }
 
 static const struct srp_backend_ops *backend_by_name(struct srp_host *host, const char *name,
@@ -133,7 +140,7 @@ static int repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct
 				       name);
 			return r;
 		}
-		say(log, "recovered: PF %s is back to its previous sriov_numvfs%s", name, "");
+		say(log, "recovered: PF %s is back to its previous sriov_numvfs", name);
 		srp_pending_clear(p);
 		r = srp_ledger_commit(host, l, err);
 		return r < 0 ? r : 1;
@@ -371,10 +378,9 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	    name, vf->driver ? vf->driver : "none");
 	say(plan, "assign %s: bind to %s (driver_override, unbind, drivers_probe), verify it",
 	    name, be->stub_driver);
-	if (plan)
-		fprintf(plan, "assign %s: program PF %s VF %d: %s\n", name, pfdev, vf->vf_index, buf);
+	say(plan, "assign %s: program PF %s VF %d: %s", name, pfdev, vf->vf_index, buf);
 	if (req->dry_run) {
-		say(plan, "dry run: nothing was changed%s%s", "", "");
+		say(plan, "dry run: nothing was changed");
 		r = 0;
 		goto out;
 	}
@@ -529,14 +535,14 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 				"its ledger entry is kept for 'srpass audit'", name);
 		goto out;
 	}
-	say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)%s",
-	    name, "");
+	say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)",
+	    name);
 	say(plan, "release %s: rebind to its original driver %s", name,
 	    a.orig_driver ? a.orig_driver : "(none: leave unbound)");
 	say(plan, "release %s: restore driver_override (%s)", name,
 	    a.orig_override ? a.orig_override : "cleared");
 	if (dry_run) {
-		say(plan, "dry run: nothing was changed%s%s", "", "");
+		say(plan, "dry run: nothing was changed");
 		r = 0;
 		goto out;
 	}
@@ -609,12 +615,11 @@ int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
 		} else if (be == NULL) {
 			srp_err_set(&one, -ENOENT, "backend '%s' of %s is not available", a->backend, name);
 		} else if (reassign(host, vf, a, &one) == 0) {
-			if (log)
-				fprintf(log, "restore %s: held by %s for domain '%s', switch settings "
-					"applied\n", name, be->stub_driver, a->domain);
+			say(log, "restore %s: held by %s for domain '%s', switch settings applied",
+			    name, be->stub_driver, a->domain);
 			continue;
 		}
-		say(log, "restore: %s%s", one.msg, "");
+		say(log, "restore: %s", one.msg);
 		if (!failed++)
 			srp_err_set(err, one.code, "%s", one.msg);
 	}
