@@ -104,7 +104,7 @@ if [ -n "$missing" ] || ! qemu_ok; then
 	fi
 	qemu_ok || die "qemu-system-x86 >= 8 is still not installed"
 fi
-say "qemu $(dpkg-query -W -f='${Version}' qemu-system-x86), busybox-static, kmod, cpio, xz-utils, iproute2, pciutils, python3: ok"
+say "qemu $(dpkg-query -W -f='${Version}' qemu-system-x86), $(echo $pkgs | sed 's/ /, /g'): ok"
 
 # ---------------------------------------------------------------- kernel
 mkdir -p "$cache/debs" "$cache/kernel"
