@@ -48,10 +48,15 @@ else
 		".orig_switch | \"mac=\\(.mac) vlan=\\(.vlan) qos=\\(.qos) spoofchk=\\(if .spoofchk then \"on\" else \"off\" end) trust=\\(if .trust then \"on\" else \"off\" end) max_tx=\\(.max_tx_rate)\" == \"$s0\""
 	check "ledger: applied = what the PF reports (vlan 100, $mac0, spoofchk, no trust, no cap)" entry "$vf0" \
 		".applied == {\"vlan\": 100, \"mac\": \"$mac0\", \"spoofchk\": true, \"trust\": false, \"max_rate\": 0}"
-	check "srpass list: $vf0 on vfio-pci" sh -c '"$1" list | grep -Eq "^ *$2 .* vfio-pci "' - "$SRPASS" "$vf0"
-	check "srpass list --json: $vf0 driver vfio-pci, driver_override vfio-pci" sh -c \
-		'"$1" list --json | jq -e --arg a "$2" "[.devices[] | select(.address == \$a) | [.driver, .driver_override]] == [[\"vfio-pci\", \"vfio-pci\"]]" >/dev/null' \
-		- "$SRPASS" "$vf0"
+	check "srpass list: $vf0 on vfio-pci, held by blue/vm1 (kvm)" eval \
+		'sp_is 0 list && grep -E "^ *$vf0 .* vfio-pci " /run/sp.out | grep -qF "blue/vm1 (kvm)"'
+	check "srpass list --json: $vf0 on vfio-pci (override too), owner blue/vm1/kvm, switch as the PF reports" eval \
+		'sp_is 0 list --json && jt /run/sp.out "[.devices[] | select(.address == \"$vf0\") |
+			[.driver, .driver_override, .owner, (.switch | [.mac, .vlan, .spoofchk, .trust])]] ==
+			[[\"vfio-pci\", \"vfio-pci\", {\"tenant\": \"blue\", \"domain\": \"vm1\", \"backend\": \"kvm\"},
+			  [\"$mac0\", 100, true, false]]]"'
+	check "srpass list --json: no owner for the other VFs" \
+		jt /run/sp.out "[.devices[] | select(.kind == \"vf\" and .address != \"$vf0\") | .owner] | length == 3 and all(. == null)"
 
 	# refused by the policy (exit 1, the reason's id): nothing changes on $vf1
 	refused_here() {
