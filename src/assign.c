@@ -238,8 +238,8 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 static int gate(struct srp_host *host, const struct srp_config *cfg,
 		const struct srp_inventory *inv, const struct srp_ledger *l,
 		const struct srp_dev *vf, const struct srp_assign_req *req,
-		const struct srp_backend_ops *be, enum srp_hwmode hw, struct srp_verdict *v,
-		struct srp_err *err)
+		const struct srp_backend_ops *be, enum srp_hwmode hw,
+		const struct srp_vf_table *pf_vfs, struct srp_verdict *v, struct srp_err *err)
 {
 	struct srp_gate_req g = {
 		.tenant = req->tenant,
@@ -248,6 +248,7 @@ static int gate(struct srp_host *host, const struct srp_config *cfg,
 		.has_mac = req->has_mac,
 		.pf_switch = hw == SRP_HWMODE_VEB ? SRP_PF_SWITCH_VEB :
 			     hw == SRP_HWMODE_VEPA ? SRP_PF_SWITCH_VEPA : SRP_PF_SWITCH_UNKNOWN,
+		.pf_vfs = pf_vfs,
 	};
 	char why[SRP_POLICY_MAX_REASONS * 120];
 	int r;
@@ -359,7 +360,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	if (r < 0)
 		goto out;
 
-	r = gate(host, cfg, inv, l, vf, req, be, hw, &verdict, err);
+	r = gate(host, cfg, inv, l, vf, req, be, hw, &table, &verdict, err);
 	if (r < 0)
 		goto out;
 	r = record_original(vf, req, be, &a, err);

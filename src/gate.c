@@ -12,6 +12,7 @@
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 #include "sysfs.h"
+#include "vfswitch.h"
 
 void srp_verdict_format(const struct srp_verdict *v, char *buf, size_t len)
 {
@@ -37,7 +38,8 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg,
 {
 	struct srp_policy_query q = { 0 };
 	struct srp_policy_peer *peers = NULL;
-	uint8_t (*macs)[SRP_MAC_LEN] = NULL;
+	uint8_t (*macs)[SRP_MAC_LEN] = NULL, (*pf_macs)[SRP_MAC_LEN] = NULL;
+	size_t n_vfs = req->pf_vfs ? req->pf_vfs->n : 0;
 	const struct srp_dev *pf = vf->pf;
 	char seed[64];
 	int r;
@@ -60,7 +62,8 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg,
 
 	peers = calloc(l->n ? l->n : 1, sizeof(*peers));
 	macs = calloc(l->n ? l->n : 1, sizeof(*macs));
-	if (peers == NULL || macs == NULL) {
+	pf_macs = calloc(n_vfs ? n_vfs : 1, sizeof(*pf_macs));
+	if (peers == NULL || macs == NULL || pf_macs == NULL) {
 		r = srp_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -86,6 +89,18 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg,
 	}
 	q.peers = peers;
 	q.tenant_macs = (const uint8_t (*)[SRP_MAC_LEN])macs;
+
+	/* what the adapter has, beyond the ledger: MACs set by anyone */
+	for (size_t i = 0; i < n_vfs; i++) {
+		const struct srp_vf_state *st = &req->pf_vfs->vfs[i];
+		static const uint8_t zero[SRP_MAC_LEN];
+
+		if ((int)st->index == vf->vf_index || !(st->known & SRP_VF_MAC) ||
+		    memcmp(st->mac, zero, SRP_MAC_LEN) == 0)
+			continue;
+		memcpy(pf_macs[q.n_pf_macs++], st->mac, SRP_MAC_LEN);
+	}
+	q.pf_macs = (const uint8_t (*)[SRP_MAC_LEN])pf_macs;
 
 	/* the group: anything bound to a host driver, or another tenant's */
 	q.iommu_no_group = vf->group == NULL;
@@ -116,5 +131,6 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg,
 out:
 	free(peers);
 	free(macs);
+	free(pf_macs);
 	return r;
 }

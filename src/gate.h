@@ -13,6 +13,7 @@ struct srp_inventory;
 struct srp_ledger;
 struct srp_dev;
 struct srp_err;
+struct srp_vf_table;
 
 struct srp_gate_req {
 	const char *tenant;
@@ -21,6 +22,9 @@ struct srp_gate_req {
 	bool has_mac;
 	uint8_t mac[6];
 	enum srp_pf_switch pf_switch;	/* as the switch reports it */
+	/* The PF's VFs as its switch reports them (NULL: unknown): their
+	 * MACs are in use, whoever set them. */
+	const struct srp_vf_table *pf_vfs;
 };
 
 /*

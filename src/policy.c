@@ -240,6 +240,12 @@ static const char *mac_user(const struct ctx *c, const uint8_t *mac, char *buf, 
 			return buf;
 		}
 	}
+	for (size_t i = 0; i < q->n_pf_macs; i++) {
+		if (memcmp(q->pf_macs[i], mac, SRP_MAC_LEN) == 0) {
+			snprintf(buf, len, "another VF of PF %s (set on the adapter)", c->pf);
+			return buf;
+		}
+	}
 	return NULL;
 }
 
@@ -256,13 +262,14 @@ static uint64_t fnv1a(uint64_t h, const char *s)
  * A MAC in the tenant's prefix for this VF: the bytes after the prefix
  * are a hash of (seed, tenant, VF), so the same VF gets the same MAC
  * again; on a clash with a MAC in use the suffix counts up.  At most
- * n_peers + n_tenant_macs MACs are in use, so that many + 1 tries find
+ * n_peers + n_tenant_macs + n_pf_macs MACs are in use, so that many + 1 tries find
  * a free one unless the suffix space itself is that small.
  */
 static bool derive_mac(const struct ctx *c, uint8_t mac[SRP_MAC_LEN])
 {
 	const struct srp_tenant *t = c->t;
-	size_t plen = t->mac_prefix_len, tries = c->q->n_peers + c->q->n_tenant_macs + 1;
+	size_t plen = t->mac_prefix_len;
+	size_t tries = c->q->n_peers + c->q->n_tenant_macs + c->q->n_pf_macs + 1;
 	static const uint8_t zero[SRP_MAC_LEN];
 	uint64_t h = 0xcbf29ce484222325ULL;
 	char buf[128];
@@ -442,6 +449,7 @@ int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_quer
 	    (q->n_peers > 0 && q->peers == NULL) ||
 	    (q->n_pf_netdevs > 0 && q->pf_netdevs == NULL) ||
 	    (q->n_tenant_macs > 0 && q->tenant_macs == NULL) ||
+	    (q->n_pf_macs > 0 && q->pf_macs == NULL) ||
 	    (q->backend != SRP_CFG_BACKEND_KVM && q->backend != SRP_CFG_BACKEND_XEN))
 		return -EINVAL;
 	for (size_t i = 0; i < q->n_peers; i++)

@@ -78,6 +78,10 @@ struct srp_policy_query {
 	size_t n_peers;
 	const uint8_t (*tenant_macs)[SRP_MAC_LEN];	/* MACs this tenant's VFs have elsewhere */
 	size_t n_tenant_macs;
+	/* MACs the PF's other VFs have now, as its switch reports them,
+	 * whoever set them (srpass or not): none of them may be reused. */
+	const uint8_t (*pf_macs)[SRP_MAC_LEN];
+	size_t n_pf_macs;
 	unsigned int tenant_vfs;	/* VFs the tenant holds on this host, not this one */
 	bool iommu_no_group;		/* the VF has no IOMMU group: no DMA isolation */
 	bool iommu_host;		/* its group has a device bound to a host driver */

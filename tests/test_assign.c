@@ -25,6 +25,7 @@
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 #include "lib/treediff.h"
+#include "vfswitch.h"
 
 #define PF "0000:03:00.0"
 #define VF0 "0000:03:02.0"
@@ -494,6 +495,27 @@ static void test_refusals_change_nothing(void **state)
 	free(before);
 }
 
+/* A MAC someone set on another VF of the PF (not in the ledger) is
+ * taken: asked for, it is refused; derived, another one is chosen. */
+static void test_mac_on_the_adapter_is_taken(void **state)
+{
+	struct fx *f = *state;
+	struct srp_vf_change c = { .set = SRP_VF_MAC, .mac = { 0x02, 0xaa, 0, 0, 0, 0x77 } };
+	struct srp_assign_req req = { .tenant = "blue", .domain = "vm1", .backend = "kvm",
+				      .vlan = 100, .has_mac = 1,
+				      .mac = { 0x02, 0xaa, 0, 0, 0, 0x77 } };
+	struct srp_switch *sw = NULL;
+	struct srp_err err = { 0 };
+
+	assert_int_equal(srp_switch_open(&f->host->sys, &sw, &err), 0);
+	if (srp_switch_set_vf(sw, "enp3s0f0", "i40e", 3, &c, &err) < 0)
+		fail_msg("planting a MAC: %s", err.msg);
+	srp_switch_close(sw);
+	assert_int_equal(srp_bdf_parse(VF0, &req.vf), 0);
+	assert_int_equal(srp_assign(f->host, f->cfg, &req, NULL, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "SRP-POL-MAC-CONFLICT"));
+}
+
 static void test_orphan_on_vfio_is_refused(void **state)
 {
 	struct fx *f = *state;
@@ -566,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_assigns_one_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphan_on_vfio_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mac_on_the_adapter_is_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enable_fault_at_every_step, setup, teardown),
 	};
 

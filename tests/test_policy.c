@@ -593,6 +593,34 @@ static void test_mac_derived(void **state)
 	denied(v, SRP_POL_MAC_EXHAUSTED, "no free MAC left in tenant 'p''s mac_prefix");
 }
 
+/* A MAC another VF of the PF has on the adapter, set by whoever: taken,
+ * whether asked for or derived. */
+static void test_mac_set_on_the_adapter(void **state)
+{
+	static uint8_t on_pf[1][6];
+	struct srp_policy_query q = query("p", 0);
+	struct srp_verdict v, w;
+
+	(void)state;
+	v = judge(&q);
+	allowed(v);
+	memcpy(on_pf[0], v.mac, 6);
+	q.pf_macs = (const uint8_t (*)[6])on_pf;
+	q.n_pf_macs = 1;
+	w = judge(&q);
+	allowed(w);
+	assert_memory_equal(w.mac, "\x02\xcc\x00\x00\x00", 5);
+	assert_memory_not_equal(w.mac, v.mac, 6);
+
+	q.has_mac = true;
+	memcpy(q.mac, v.mac, 6);
+	w = judge(&q);
+	denied(w, SRP_POL_MAC_CONFLICT, "another VF of PF 0000:03:00.0 (set on the adapter)");
+
+	q.pf_macs = NULL;	/* a count without the MACs is a malformed query */
+	assert_int_equal(srp_policy_allows(cfg, &q, &w), -EINVAL);
+}
+
 static void test_dedicated(void **state)
 {
 	struct srp_policy_peer p[] = { peer("b", 1, 200) };
@@ -879,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_mac_requested),
 		cmocka_unit_test(test_mac_from_list),
 		cmocka_unit_test(test_mac_derived),
+		cmocka_unit_test(test_mac_set_on_the_adapter),
 		cmocka_unit_test(test_dedicated),
 		cmocka_unit_test(test_switch),
 		cmocka_unit_test(test_trust),
