@@ -355,7 +355,75 @@ static const struct srp_sys_ops crashy_ops = {
 	.open = c_open, .ioctl = c_ioctl, .sleep_ms = c_sleep,
 };
 
-static void test_crash_at_every_step_then_recover(void **state)
+typedef int (*op_fn)(struct fx *f, struct srp_err *err);
+
+/* Run op in a child that dies at its nth mutating step; 1 if it died
+ * there, 0 if op ran to the end without reaching step n. */
+static int crash_at(struct fx *f, op_fn op, unsigned int n)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static struct crashy c;
+		struct srp_err err = { 0 };
+
+		c.lower = f->host->sys;
+		c.at = n;
+		f->host->sys.ops = &crashy_ops;
+		f->host->sys.data = &c;
+		_exit(op(f, &err) == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 0)
+		return 0;
+	assert_int_equal(WEXITSTATUS(status), 99);
+	return 1;
+}
+
+/* The next run after a crash: recovery, then the tree as one of the
+ * snapshots; returns which. */
+static int recover_to(struct fx *f, unsigned int n, const char *a, const char *b)
+{
+	struct srp_err err = { 0 };
+	char *now;
+	int which;
+
+	if (srp_recover(f->host, NULL, &err) < 0)
+		fail_msg("recover after a crash at step %u: %s", n, err.msg);
+	now = snap(f);
+	which = treediff_compare(a, now, NULL, 0) == 0 ? 0 :
+		b != NULL && treediff_compare(b, now, NULL, 0) == 0 ? 1 : -1;
+	if (which < 0)
+		assert_same(a, now, "crash + recover");
+	free(now);
+	return which;
+}
+
+static int op_assign(struct fx *f, struct srp_err *err)
+{
+	return do_assign(f, VF0, "blue", "vm1", 102, err);
+}
+
+static int op_release(struct fx *f, struct srp_err *err)
+{
+	return do_release(f, VF0, err);
+}
+
+static int op_shrink(struct fx *f, struct srp_err *err)
+{
+	struct srp_bdf pf;
+
+	assert_int_equal(srp_bdf_parse(PF, &pf), 0);
+	return srp_sriov_set(f->host, &pf, 2, 0, 0, NULL, err);
+}
+
+/* A crash: the process dies at the Nth mutating step, without any
+ * rollback; the next run (recover) must leave the host consistent. */
+static void test_crash_in_assign_then_recover(void **state)
 {
 	struct fx *f = *state;
 	char *before;
@@ -363,43 +431,51 @@ static void test_crash_at_every_step_then_recover(void **state)
 
 	warm_up(f);
 	before = snap(f);
-	for (n = 1; n < 200; n++) {
-		struct srp_err err = { 0 };
-		int status;
-		pid_t pid;
-		char *now;
-
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			static struct crashy c;
-
-			c.lower = f->host->sys;
-			c.at = n;
-			f->host->sys.ops = &crashy_ops;
-			f->host->sys.data = &c;
-			_exit(do_assign(f, VF0, "blue", "vm1", 102, &err) == 0 ? 0 : 1);
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		if (WEXITSTATUS(status) == 0)
-			break;		/* no crash: it ran to the end */
-		assert_int_equal(WEXITSTATUS(status), 99);
-		/* the next run: recovery first, then the host is as before */
-		if (srp_recover(f->host, NULL, &err) < 0)
-			fail_msg("recover after a crash at step %u: %s", n, err.msg);
-		now = snap(f);
-		assert_same(before, now, "crash + recover");
-		free(now);
-	}
+	for (n = 1; n < 200 && crash_at(f, op_assign, n); n++)
+		recover_to(f, n, before, NULL);	/* an assign is undone */
 	assert_true(n > 6);
-	/* and the assignment that finally ran is a real one */
 	{
-		struct srp_err err = { 0 };
+		struct srp_err err = { 0 };	/* and the one that ran is real */
 
 		if (do_release(f, VF0, &err) < 0)
 			fail_msg("release: %s", err.msg);
 	}
+	free(before);
+}
+
+static void test_crash_in_release_then_recover(void **state)
+{
+	struct fx *f = *state;
+	struct srp_err err = { 0 };
+	char *released, *assigned;
+	unsigned int n;
+
+	warm_up(f);
+	released = snap(f);
+	if (op_assign(f, &err) < 0)
+		fail_msg("assign: %s", err.msg);
+	assigned = snap(f);
+	/* a release is finished, unless it died before writing its intent */
+	for (n = 1; n < 200 && crash_at(f, op_release, n); n++) {
+		if (recover_to(f, n, released, assigned) == 0 && op_assign(f, &err) < 0)
+			fail_msg("assign: %s", err.msg);
+	}
+	assert_true(n > 4);
+	free(released);
+	free(assigned);
+}
+
+static void test_crash_in_numvfs_then_recover(void **state)
+{
+	struct fx *f = *state;
+	char *before;
+	unsigned int n;
+
+	warm_up(f);
+	before = snap(f);
+	for (n = 1; n < 100 && crash_at(f, op_shrink, n); n++)
+		recover_to(f, n, before, NULL);	/* a numvfs change is undone */
+	assert_true(n > 2);
 	free(before);
 }
 
@@ -584,7 +660,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_assign_release_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_fault_at_every_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_fault_at_every_step, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crash_at_every_step_then_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_in_assign_then_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_in_release_then_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_in_numvfs_then_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_assigns_one_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphan_on_vfio_is_refused, setup, teardown),
