@@ -37,10 +37,19 @@ static int sys_openat(const struct srp_sys *sys, const char *path, int flags, mo
 
 	if (path[0] != '/')
 		return -EINVAL;
-	fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
-	if (fd < 0)
-		return -errno;
-	return (int)fd;
+	/*
+	 * With RESOLVE_IN_ROOT the kernel answers EAGAIN when a rename
+	 * anywhere on the system raced with resolving a ".." (sysfs links
+	 * are full of them); openat2(2) says to retry.  A bounded loop: a
+	 * host that renames that busily is still answered, or told why not.
+	 */
+	for (int tries = 0;; tries++) {
+		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN || tries == 1000)
+			return -errno;
+	}
 }
 
 /* Open the directory holding path's last component; *ret_base points into path. */

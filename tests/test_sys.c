@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "srpass/err.h"
@@ -224,6 +226,36 @@ static void test_typed_reads(void **state)
 	assert_non_null(strstr(err.msg, "'/a'"));
 }
 
+/* Renames elsewhere on the system make openat2(RESOLVE_IN_ROOT) answer
+ * EAGAIN on paths with ".."; the seam retries, so readers never see it. */
+static void test_dotdot_paths_survive_concurrent_renames(void **state)
+{
+	struct tree *t = *state;
+	char a[PATH_MAX], b[PATH_MAX], buf[16];
+	pid_t pid;
+	int failures = 0;
+
+	put(t, "sys/devices/x/attr", "1\n");
+	link_(t, "../devices/x", "sys/bus/dev");
+	snprintf(a, sizeof(a), "%s/ping", t->root);
+	snprintf(b, sizeof(b), "%s/pong", t->root);
+	put(t, "ping", "");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;) {
+			(void)!rename(a, b);
+			(void)!rename(b, a);
+		}
+	}
+	for (int i = 0; i < 20000; i++)
+		if (srp_sys_read(&t->sys, "/sys/bus/dev/attr", buf, sizeof(buf)) != 2)
+			failures++;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(failures, 0);
+}
+
 static void test_err_prefix_and_first_wins(void **state)
 {
 	struct srp_err err = { 0 };
@@ -248,6 +280,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readlink_and_link_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dotdot_paths_survive_concurrent_renames, setup,
+						teardown),
 		cmocka_unit_test(test_err_prefix_and_first_wins),
 	};
 
