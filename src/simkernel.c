@@ -127,31 +127,10 @@ static int l_mkdir_ok(struct sim *st, const char *p)
 
 static int sim_open_parent(const struct sim *st, const char *path, const char **ret_base)
 {
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
-	size_t n;
-	long fd;
-
 	if (st->lower.rootfd < 0)
 		return -EOPNOTSUPP;
-	if (path[0] != '/' || slash == NULL || slash[1] == '\0')
-		return -EINVAL;
-	n = (size_t)(slash - path);
-	if (n >= sizeof(dir))
-		return -ENAMETOOLONG;
-	if (n == 0)
-		n = 1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	*ret_base = slash + 1;
-	fd = syscall(SYS_openat2, st->lower.rootfd, dir, &how, sizeof(how));
-	return fd < 0 ? -errno : (int)fd;
+	return srp_sys_open_parent(&st->lower, path, RESOLVE_NO_SYMLINKS, ret_base);
 }
-
 static int sim_symlink(struct sim *st, const char *target, const char *path)
 {
 	const char *base;

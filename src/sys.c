@@ -52,8 +52,7 @@ static int sys_openat(const struct srp_sys *sys, const char *path, int flags, mo
 	}
 }
 
-/* Open the directory holding path's last component; *ret_base points into path. */
-static int sys_open_parent(const struct srp_sys *sys, const char *path,
+int srp_sys_open_parent(const struct srp_sys *sys, const char *path,
 			   unsigned long long resolve, const char **ret_base)
 {
 	char dir[PATH_MAX];
@@ -185,7 +184,7 @@ static int real_lstat(const struct srp_sys *sys, const char *path, mode_t *ret_m
 		*ret_mode = st.st_mode;
 		return 0;
 	}
-	dfd = sys_open_parent(sys, path, 0, &base);
+	dfd = srp_sys_open_parent(sys, path, 0, &base);
 	if (dfd < 0)
 		return dfd;
 	r = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
@@ -203,7 +202,7 @@ static int real_replace(const struct srp_sys *sys, const char *path, const void 
 	ssize_t n;
 	int dfd, fd, r = 0;
 
-	dfd = sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
+	dfd = srp_sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
 	if (dfd < 0)
 		return dfd;
 	if (snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", base, (long)getpid()) >= (int)sizeof(tmp)) {
@@ -243,7 +242,7 @@ static int real_mkdir(const struct srp_sys *sys, const char *path, mode_t mode)
 	const char *base;
 	int dfd, r;
 
-	dfd = sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
+	dfd = srp_sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
 	if (dfd < 0)
 		return dfd;
 	r = mkdirat(dfd, base, mode) < 0 ? -errno : 0;
@@ -256,7 +255,7 @@ static int real_unlink(const struct srp_sys *sys, const char *path)
 	const char *base;
 	int dfd, r;
 
-	dfd = sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
+	dfd = srp_sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
 	if (dfd < 0)
 		return dfd;
 	r = unlinkat(dfd, base, 0) < 0 ? -errno : 0;

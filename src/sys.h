@@ -74,6 +74,13 @@ static inline int srp_sys_listdir(const struct srp_sys *s, const char *p, srp_di
 static inline int srp_sys_lstat(const struct srp_sys *s, const char *p, mode_t *m)
 { return s->ops->lstat(s, p, m); }
 
+/* An O_PATH fd of the directory holding path's last component, resolved
+ * like the real ops (below the root; resolve adds RESOLVE_* flags);
+ * *ret_base points into path.  For decorators that need a directory op
+ * the seam does not have (the simulated kernel's symlink, rename). */
+int srp_sys_open_parent(const struct srp_sys *sys, const char *path, unsigned long long resolve,
+			const char **ret_base);
+
 /* Write a string value (sysfs style). */
 int srp_sys_write_str(const struct srp_sys *sys, const char *path, const char *val);
 
