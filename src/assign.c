@@ -123,7 +123,7 @@ static int restore_vf(struct srp_host *host, const struct srp_inventory *inv,
 	return r;
 }
 
-static int repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct srp_err *err)
+int srp_repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct srp_err *err)
 {
 	struct srp_inventory *inv = NULL;
 	struct srp_pending *p = &l->pending;
@@ -172,7 +172,7 @@ int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err)
 	r = srp_ledger_open(host, &l, err);
 	if (r < 0)
 		return r;
-	r = repair(host, l, log, err);
+	r = srp_repair(host, l, log, err);
 	srp_ledger_close(l);
 	return r;
 }
@@ -327,7 +327,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	r = srp_ledger_open(host, &l, err);
 	if (r < 0)
 		return r;
-	r = repair(host, l, plan, err);
+	r = srp_repair(host, l, plan, err);
 	if (r < 0)
 		goto out;
 	r = srp_inventory_scan(host, &inv, err);
@@ -510,7 +510,7 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 	r = srp_ledger_open(host, &l, err);
 	if (r < 0)
 		return r;
-	r = repair(host, l, plan, err);
+	r = srp_repair(host, l, plan, err);
 	if (r < 0)
 		goto out;
 	held = srp_ledger_find(l, vfaddr);
@@ -596,7 +596,7 @@ int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
 	r = srp_ledger_open(host, &l, err);
 	if (r < 0)
 		return r;
-	r = repair(host, l, log, err);
+	r = srp_repair(host, l, log, err);
 	if (r >= 0)
 		r = srp_inventory_scan(host, &inv, err);
 	for (size_t i = 0; r >= 0 && i < l->n; i++) {

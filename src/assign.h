@@ -12,6 +12,7 @@
 struct srp_host;
 struct srp_err;
 struct srp_config;
+struct srp_ledger;
 
 struct srp_assign_req {
 	struct srp_bdf vf;
@@ -46,6 +47,10 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vf, int dry_run, FI
  * the ledger was clean.  Mutating commands run it first themselves.
  */
 int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err);
+
+/* The same for a caller that already holds the ledger l (its lock):
+ * 1 if an operation was repaired, 0 if none was pending. */
+int srp_repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct srp_err *err);
 
 /*
  * srp_restore - after a reboot, hand every VF in the ledger to its

@@ -87,13 +87,12 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 	int r;
 
 	srp_bdf_format(pfaddr, name);
-	r = srp_recover(host, plan, err);	/* takes and drops the lock */
-	if (r < 0)
-		return r;
 	r = srp_ledger_open(host, &l, err);
 	if (r < 0)
 		return r;
-	r = srp_inventory_scan(host, &inv, err);
+	r = srp_repair(host, l, plan, err);	/* under the same lock as the change */
+	if (r >= 0)
+		r = srp_inventory_scan(host, &inv, err);
 	if (r < 0)
 		goto out;
 	pf = srp_inventory_find(inv, pfaddr);
