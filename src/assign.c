@@ -235,8 +235,7 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 }
 
 /* Ask the policy; on "no", every reason goes into err. */
-static int gate(struct srp_host *host, const struct srp_config *cfg,
-		const struct srp_inventory *inv, const struct srp_ledger *l,
+static int gate(struct srp_host *host, const struct srp_config *cfg, const struct srp_ledger *l,
 		const struct srp_dev *vf, const struct srp_assign_req *req,
 		const struct srp_backend_ops *be, enum srp_hwmode hw,
 		const struct srp_vf_table *pf_vfs, struct srp_verdict *v, struct srp_err *err)
@@ -254,7 +253,7 @@ static int gate(struct srp_host *host, const struct srp_config *cfg,
 	int r;
 
 	memcpy(g.mac, req->mac, sizeof(g.mac));
-	r = srp_gate(host, cfg, inv, l, vf, &g, v, err);
+	r = srp_gate(host, cfg, l, vf, &g, v, err);
 	if (r < 0)
 		return r;
 	if (!v->allow) {
@@ -360,7 +359,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	if (r < 0)
 		goto out;
 
-	r = gate(host, cfg, inv, l, vf, req, be, hw, &table, &verdict, err);
+	r = gate(host, cfg, l, vf, req, be, hw, &table, &verdict, err);
 	if (r < 0)
 		goto out;
 	r = record_original(vf, req, be, &a, err);

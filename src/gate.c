@@ -31,8 +31,7 @@ void srp_verdict_format(const struct srp_verdict *v, char *buf, size_t len)
 		snprintf(buf + off, len - off, "; and %zu more", v->n_dropped);
 }
 
-int srp_gate(struct srp_host *host, const struct srp_config *cfg,
-	     const struct srp_inventory *inv, const struct srp_ledger *l,
+int srp_gate(struct srp_host *host, const struct srp_config *cfg, const struct srp_ledger *l,
 	     const struct srp_dev *vf, const struct srp_gate_req *req,
 	     struct srp_verdict *ret, struct srp_err *err)
 {
@@ -44,7 +43,6 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg,
 	char seed[64];
 	int r;
 
-	(void)inv;
 	if (srp_cfg_backend_parse(req->backend, &q.backend) < 0 ||
 	    q.backend == SRP_CFG_BACKEND_AUTO)
 		return srp_err_set(err, -EINVAL, "backend '%s' is not kvm or xen", req->backend);

@@ -9,7 +9,6 @@
 #include "policy.h"
 
 struct srp_host;
-struct srp_inventory;
 struct srp_ledger;
 struct srp_dev;
 struct srp_err;
@@ -29,13 +28,12 @@ struct srp_gate_req {
 
 /*
  * srp_gate - may req->tenant have vf?  Collects what the policy needs
- * from the inventory and the ledger (peers on the PF, the tenant's other
- * VFs and MACs, IOMMU group sharing, /etc/machine-id) and asks
- * srp_policy_allows().  The ledger entry of vf itself, if any, is left
- * out, so audit can re-judge an existing assignment.
+ * from vf's inventory record, the ledger and req->pf_vfs (peers on the
+ * PF, the tenant's other VFs and MACs, MACs on the adapter, IOMMU group
+ * sharing, /etc/machine-id) and asks srp_policy_allows().  The ledger
+ * entry of vf itself, if any, is left out.
  */
-int srp_gate(struct srp_host *host, const struct srp_config *cfg,
-	     const struct srp_inventory *inv, const struct srp_ledger *l,
+int srp_gate(struct srp_host *host, const struct srp_config *cfg, const struct srp_ledger *l,
 	     const struct srp_dev *vf, const struct srp_gate_req *req,
 	     struct srp_verdict *ret, struct srp_err *err);
 

@@ -131,6 +131,7 @@ static int sim_open_parent(const struct sim *st, const char *path, const char **
 		return -EOPNOTSUPP;
 	return srp_sys_open_parent(&st->lower, path, RESOLVE_NO_SYMLINKS, ret_base);
 }
+
 static int sim_symlink(struct sim *st, const char *target, const char *path)
 {
 	const char *base;
