@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* srpass -- `assign`, `release`, `recover` */
+/* srpass -- `assign`, `release`, `recover`, `restore`, `enable`, `disable` */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
