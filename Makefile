@@ -33,18 +33,25 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS  += $(PKG_LIBS) $(INI_LIBS)
 
-CLI_SRCS  := src/main.c $(wildcard src/cmd_*.c)
+# The layers (docs/design.md): cli -> core -> switch -> os -> base.
+CLI_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
-CORE_SRCS := $(filter-out $(CLI_SRCS),$(wildcard src/*.c)) $(wildcard backends/kvm/*.c)
+CORE_SRCS := $(wildcard src/base/*.c src/os/*.c src/switch/*.c src/core/*.c backends/kvm/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+# The simulated host (tests/sim): a library for the tests and srpass-sim.
+SIM_MAINS := tests/sim/mkhost.c tests/sim/srpass-sim.c
+SIM_SRCS  := $(filter-out $(SIM_MAINS),$(wildcard tests/sim/*.c))
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/%.o)
 TSUP_SRCS := $(wildcard tests/lib/*.c)
 TSUP_OBJS := $(TSUP_SRCS:%.c=$(BUILD)/%.o)
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS := $(BUILD)/tests/mkhost
 
-.PHONY: all deps check demo clean bench
+.PHONY: all sim deps check demo clean bench
 all: $(BUILD)/srpass $(BUILD)/libsrpass.a
+# srpass on the simulated platform, for the demo and the tests
+sim: $(BUILD)/srpass-sim $(TOOL_BINS)
 
 deps:
 	@scripts/deps.sh build
@@ -53,29 +60,44 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Tests and the simulator also see tests/ (lib/, sim/).
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -MMD -MP -c -o $@ $<
+
 $(BUILD)/libsrpass.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/srpass: $(CLI_OBJS) $(BUILD)/libsrpass.a
+$(BUILD)/srpass: $(BUILD)/src/cli/main.o $(CLI_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TSUP_OBJS) $(BUILD)/libsrpass.a
+$(BUILD)/srpass-sim: $(BUILD)/tests/sim/srpass-sim.o $(CLI_OBJS) $(BUILD)/tests/sim/libsrpass-sim.a \
+		     $(BUILD)/libsrpass.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/sim/libsrpass-sim.a: $(SIM_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TSUP_OBJS) $(BUILD)/tests/sim/libsrpass-sim.a $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/mkhost: $(BUILD)/tests/sim/mkhost.o $(TSUP_OBJS) $(BUILD)/libsrpass.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test suite: cmocka binaries, then the shell tests that run the CLI.
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS)
-	@BUILD=$(BUILD) tests/run.sh $(TEST_BINS) $(wildcard tests/t[0-9]*.sh)
+	@$(MAKE) --no-print-directory all sim $(TEST_BINS)
+	@BUILD=$(BUILD) tests/run.sh $(TEST_BINS) $(wildcard tests/shell/t[0-9]*.sh)
 
 DEMO_ROOT := $(BUILD)/demo-host
 demo: deps
-	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all sim
 	@BUILD=$(BUILD) demo/run.sh $(DEMO_ROOT)
 
 # Benchmarks are programs: they print ratios against a baseline run
 # beside them (lspci on the same trees), not pass/fail.
 bench: deps
-	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all sim
 	@BUILD=$(BUILD) bench/inventory.sh
 
 clean:

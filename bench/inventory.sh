@@ -9,7 +9,7 @@
 set -eu
 
 build=${BUILD:-build}
-srpass=$build/srpass
+srpass=$build/srpass-sim
 mkhost=$build/tests/mkhost
 runs=${BENCH_RUNS:-5}
 tmp=$(mktemp -d)

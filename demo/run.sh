@@ -29,7 +29,7 @@ show() {
 }
 
 srpass() {
-	show "$build/srpass" --root "$root" "$@"
+	show "$build/srpass-sim" --root "$root" "$@"
 }
 
 section "The simulated host: $demo/host.ini -> $root"

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "bind.h"
-#include "host.h"
-#include "ledger.h"
+#include "core/backend.h"
+#include "os/bind.h"
+#include "core/host.h"
+#include "core/ledger.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 

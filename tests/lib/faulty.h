@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "sys.h"
+#include "os/sys.h"
 
 /*
  * A decorator over any struct srp_sys (the real ops, a simulated

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sys.h"
+#include "os/sys.h"
 
 #define TD_SHOW	200			/* content bytes shown in a line */
 #define TD_MAX	(16u << 20)		/* bytes of a file read (and hashed) at most */

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- `assign`, `release`, `recover`, `restore`, `enable`, `disable` */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/assign.h"
+#include "cli/cli.h"
+#include "core/config.h"
+#include "switch/vfswitch.h"
+#include "core/sriov.h"
+#include "base/util.h"
+
+static int bad_bdf(const char *cmd, const char *s)
+{
+	fprintf(stderr, "srpass %s: '%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)\n",
+		cmd, s);
+	return SRP_EXIT_USAGE;
+}
+
+int cmd_assign(struct srp_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tenant", required_argument, NULL, 't' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "vlan", required_argument, NULL, 'V' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char use[] =
+		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
+		"[--mac M] [--dry-run]\n";
+	struct srp_assign_req req = { .backend = srp_cfg_backend_name(cli->cfg->backend) };
+	unsigned long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "t:d:b:V:m:n", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			if (srp_parse_ulong(optarg, 10, 1, SRP_VF_VLAN_MAX, &v) < 0) {
+				fprintf(stderr, "srpass assign: --vlan '%s' is not a VLAN id (1-4095)\n",
+					optarg);
+				return SRP_EXIT_USAGE;
+			}
+			req.vlan = (unsigned int)v;
+			break;
+		case 'm':
+			if (srp_vf_mac_parse(optarg, req.mac) < 0 || (req.mac[0] & 1) ||
+			    !(req.mac[0] | req.mac[1] | req.mac[2] | req.mac[3] | req.mac[4] |
+			      req.mac[5])) {
+				fprintf(stderr, "srpass assign: --mac '%s' is not a unicast MAC "
+					"address\n", optarg);
+				return SRP_EXIT_USAGE;
+			}
+			req.has_mac = 1;
+			break;
+		case 't':
+			req.tenant = optarg;
+			break;
+		case 'd':
+			req.domain = optarg;
+			break;
+		case 'b':
+			req.backend = optarg;
+			break;
+		case 'n':
+			req.dry_run = 1;
+			break;
+		default:
+			fputs(use, stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || req.tenant == NULL || req.domain == NULL) {
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
+		return bad_bdf("assign", argv[optind]);
+	if (cli->cfg->n_tenants == 0) {
+		srp_err_set(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
+			    "(see srpass.conf(5))", req.tenant,
+			    cli->config ? cli->config : "/etc/srpass/srpass.conf");
+		return SRP_EXIT_FAIL;
+	}
+	if (srp_assign(cli->host, cli->cfg, &req, req.dry_run ? cli->out : NULL, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	if (!req.dry_run)
+		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
+			req.tenant, req.domain);
+	return SRP_EXIT_OK;
+}
+
+int cmd_release(struct srp_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srp_bdf vf;
+	int c, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (c != 'n') {
+			fputs("usage: srpass release VF [--dry-run]\n", stderr);
+			return SRP_EXIT_USAGE;
+		}
+		dry = 1;
+	}
+	if (optind + 1 != argc) {
+		fputs("usage: srpass release VF [--dry-run]\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &vf) < 0)
+		return bad_bdf("release", argv[optind]);
+	if (srp_release(cli->host, &vf, dry, dry ? cli->out : NULL, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	if (!dry)
+		fprintf(cli->out, "released %s\n", argv[optind]);
+	return SRP_EXIT_OK;
+}
+
+int cmd_restore(struct srp_cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fputs("usage: srpass restore\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	return srp_restore(cli->host, cli->out, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
+}
+
+int cmd_recover(struct srp_cli *cli, int argc, char **argv)
+{
+	int r;
+
+	(void)argv;
+	if (argc != 1) {
+		fputs("usage: srpass recover\n", stderr);
+		return SRP_EXIT_USAGE;
+	}
+	r = srp_recover(cli->host, cli->out, &cli->err);
+	if (r < 0)
+		return SRP_EXIT_FAIL;
+	if (r == 0)
+		fprintf(cli->out, "nothing to recover\n");
+	return SRP_EXIT_OK;
+}
+
+static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
+{
+	static const struct option opts[] = {
+		{ "vfs", required_argument, NULL, 'v' },
+		{ "no-autoprobe", no_argument, NULL, 'A' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *use = enable ? "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
+				 : "usage: srpass disable PF [--dry-run]\n";
+	unsigned long n = 0;
+	int c, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
+	struct srp_bdf pf;
+
+	while ((c = getopt_long(argc, argv, enable ? "v:An" : "n", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (srp_parse_ulong(optarg, 10, 1, 65535, &n) < 0) {
+				fprintf(stderr, "srpass enable: --vfs '%s' is not a number from 1 to 65535\n",
+					optarg);
+				return SRP_EXIT_USAGE;
+			}
+			have_n = 1;
+			break;
+		case 'A':
+			noauto = 1;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		default:
+			fputs(use, stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (enable && !have_n)) {
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (srp_bdf_parse(argv[optind], &pf) < 0)
+		return bad_bdf(argv[0], argv[optind]);
+	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, cli->out, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	return SRP_EXIT_OK;
+}
+
+int cmd_enable(struct srp_cli *cli, int argc, char **argv)
+{
+	return sriov_cmd(cli, argc, argv, 1);
+}
+
+int cmd_disable(struct srp_cli *cli, int argc, char **argv)
+{
+	return sriov_cmd(cli, argc, argv, 0);
+}

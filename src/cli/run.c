@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- command line: global options, the command table, one exit point */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/host.h"
+#include "srpass/host.h"
+#include "base/util.h"
+
+#define SRPASS_VERSION "0.1.0"
+
+struct cmd {
+	const char *name;
+	srp_cmd_fn run;
+	int needs_host;
+	const char *usage;
+	int fail;		/* exit code when it cannot run at all */
+};
+
+/* Exact names only: several of these change the host. */
+static const struct cmd cmds[] = {
+	{ "list", cmd_list, 1, "[--json] [--all]", SRP_EXIT_FAIL },
+	{ "show", cmd_show, 1, "[--json] BDF", SRP_EXIT_FAIL },
+	{ "check", cmd_check, 1, "[--json]", SRP_EXIT_FAIL },
+	/* audit's 1 and 2 mean warnings and critical findings */
+	{ "audit", cmd_audit, 1, "[--json] [--tenant T]", 3 },
+	{ "assign", cmd_assign, 1,
+	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run]", SRP_EXIT_FAIL },
+	{ "release", cmd_release, 1, "VF [--dry-run]", SRP_EXIT_FAIL },
+	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
+	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
+	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] VF SETTING...", SRP_EXIT_FAIL },
+	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
+	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
+};
+
+#define DEFAULT_CONFIG "/etc/srpass/srpass.conf"
+
+/*
+ * The configuration: --config FILE, else /etc/srpass/srpass.conf under
+ * the host root; without that file, the defaults (and no tenants).  A
+ * broken file is an error for every command.  [global] settles the
+ * host's state directory and bind timeout.
+ */
+static int load_config(struct srp_cli *cli)
+{
+	const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
+	int r;
+
+	r = srp_config_load(&cli->host->sys, path, &cli->cfg, &cli->err);
+	if (r == -ENOENT && cli->config == NULL) {
+		srp_err_clear(&cli->err);
+		cli->cfg = srp_config_new_default();
+		if (cli->cfg == NULL)
+			return srp_err_set(&cli->err, -ENOMEM, "out of memory");
+	} else if (r < 0) {
+		return r;
+	}
+	snprintf(cli->host->state_dir, sizeof(cli->host->state_dir), "%s", cli->cfg->state_dir);
+	cli->host->bind_timeout_ms = cli->cfg->bind_timeout_ms;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] COMMAND [ARGS]\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "       srpass %s%s%s\n", cmds[i].name, cmds[i].usage[0] ? " " : "",
+			cmds[i].usage);
+	fprintf(f, "BDF is 0000:03:10.1 or 03:10.1.  Exit: 0 ok, 1 failure or findings, 2 usage.\n"
+		   "The host root is --root, else $SRPASS_ROOT, else /.  --wait: how long to wait\n"
+		   "for another srpass holding the host's lock (default %u s).\n",
+		SRP_LOCK_WAIT_MS / 1000);
+}
+
+int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srp_cli cli = { .out = stdout };
+	struct srp_host_opts hopts = { .platform = platform };
+	const struct cmd *cmd = NULL;
+	unsigned long secs;
+	int c, rc, fail;
+
+	cli.root = getenv("SRPASS_ROOT");
+	if (cli.root == NULL || cli.root[0] == '\0')
+		cli.root = "/";
+	while ((c = getopt_long(argc, argv, "+R:c:w:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			cli.root = optarg;
+			break;
+		case 'c':
+			cli.config = optarg;
+			break;
+		case 'w':
+			if (srp_parse_ulong(optarg, 10, 1, 3600, &secs) < 0) {
+				fprintf(stderr, "srpass: --wait '%s': want seconds, 1 to 3600\n",
+					optarg);
+				return SRP_EXIT_USAGE;
+			}
+			hopts.lock_wait_ms = (unsigned int)secs * 1000;
+			break;
+		case 'h':
+			usage(stdout);
+			return SRP_EXIT_OK;
+		case 'V':
+			printf("srpass %s\n", SRPASS_VERSION);
+			return SRP_EXIT_OK;
+		default:
+			usage(stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return SRP_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			cmd = &cmds[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "srpass: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return SRP_EXIT_USAGE;
+	}
+
+	fail = cmd->fail;
+	hopts.root = cli.root;
+	if (cmd->needs_host && (srp_host_open_opts(&hopts, &cli.host, &cli.err) < 0 ||
+				load_config(&cli) < 0)) {
+		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
+		srp_host_close(cli.host);
+		return fail;
+	}
+	/* commands parse their own options from a fresh getopt state */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	rc = cmd->run(&cli, argc, argv);
+	if (rc != SRP_EXIT_OK && cli.err.code != 0)
+		fprintf(stderr, "srpass %s: %s: %s\n", cmd->name, cli.err.msg, strerror(-cli.err.code));
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
+		rc = fail;
+	}
+	srp_config_free(cli.cfg);
+	srp_host_close(cli.host);
+	return rc;
+}
