@@ -36,7 +36,8 @@ LDLIBS  += $(PKG_LIBS) $(INI_LIBS)
 # The layers (docs/design.md): cli -> core -> switch -> os -> base.
 CLI_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
-CORE_SRCS := $(wildcard src/base/*.c src/os/*.c src/switch/*.c src/core/*.c backends/kvm/*.c)
+CORE_SRCS := $(wildcard src/base/*.c src/os/*.c src/switch/*.c src/core/*.c backends/kvm/*.c \
+		       backends/xen/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 # The simulated host (tests/sim): a library for the tests and srpass-sim.
 SIM_MAINS := tests/sim/mkhost.c tests/sim/srpass-sim.c

@@ -33,7 +33,7 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	static const char use[] =
 		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
 		"[--mac M] [--dry-run]\n";
-	struct srp_assign_req req = { .backend = srp_cfg_backend_name(cli->cfg->backend) };
+	struct srp_assign_req req = { .backend = cli->cfg->backend };
 	unsigned long v;
 	int c;
 

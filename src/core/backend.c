@@ -10,6 +10,7 @@
 /* Order is the "auto" probe order. */
 static const struct srp_backend_ops *const backends[] = {
 	&srp_backend_kvm,
+	&srp_backend_xen,
 };
 
 const struct srp_backend_ops *const *srp_backends(size_t *ret_n)
@@ -28,5 +29,13 @@ const struct srp_backend_ops *srp_backend_find(struct srp_host *host, const char
 					      : strcmp(name, table[i]->name) == 0)
 			return table[i];
 	}
+	return NULL;
+}
+
+const struct srp_backend_ops *srp_backend_lookup(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < ARRAY_SIZE(backends); i++)
+		if (strcmp(name, backends[i]->name) == 0)
+			return backends[i];
 	return NULL;
 }

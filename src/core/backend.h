@@ -33,9 +33,13 @@ struct srp_backend_ops {
 };
 
 extern const struct srp_backend_ops srp_backend_kvm;
+extern const struct srp_backend_ops srp_backend_xen;
 
 /* By name; NULL if unknown.  "auto" picks the first that detects. */
 const struct srp_backend_ops *srp_backend_find(struct srp_host *host, const char *name);
+/* The built-in table by name, NULL if unknown ("auto" is not a name):
+ * what the configuration resolves its names against. */
+const struct srp_backend_ops *srp_backend_lookup(const char *name);
 /* The table, for listing. */
 const struct srp_backend_ops *const *srp_backends(size_t *ret_n);
 

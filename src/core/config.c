@@ -15,9 +15,10 @@
 
 #include <iniparser.h>
 
-#include "srpass/err.h"
-#include "os/sys.h"
 #include "base/util.h"
+#include "core/backend.h"
+#include "os/sys.h"
+#include "srpass/err.h"
 
 /*
  * How a file becomes a struct srp_config:
@@ -836,29 +837,55 @@ static int tk_trust(struct loader *l, const struct key_ctx *k, const char *v, st
 	return r;
 }
 
+/* A backend's name as the table spells it (static), or a key error that
+ * lists the names it knows, with "auto" where the key allows it. */
+static int parse_backend(struct loader *l, const struct key_ctx *k, const char *v, bool with_auto,
+			 const char **ret)
+{
+	const struct srp_backend_ops *be = srp_backend_lookup(v);
+	const struct srp_backend_ops *const *tab;
+	char expect[128], q[80];
+	size_t n, o = 0;
+
+	if (be != NULL) {
+		*ret = be->name;
+		return 0;
+	}
+	if (with_auto && strcmp(v, "auto") == 0) {
+		*ret = "auto";
+		return 0;
+	}
+	tab = srp_backends(&n);
+	for (size_t i = 0; i < n + with_auto && o < sizeof(expect); i++)
+		o += (size_t)snprintf(expect + o, sizeof(expect) - o, "%s%s",
+				      i == 0 ? "" : i + 1 == n + with_auto ? " or " : ", ",
+				      i < n ? tab[i]->name : "auto");
+	return key_error(l, k, "bad value '%s' (expected %s)", shown(v, q, sizeof(q)), expect);
+}
+
 static int backends_item(struct loader *l, const struct key_ctx *k, const char *item, void *arg)
 {
-	static const struct name_val tab[] = {
-		{ "kvm", SRP_CFG_BACKEND_KVM },
-		{ "xen", SRP_CFG_BACKEND_XEN },
-	};
-	unsigned int *mask = arg;
-	int e, r;
+	struct srp_tenant *t = arg;
+	const char *name = NULL;
+	int r;
 
-	r = parse_enum(l, k, item, tab, ARRAY_SIZE(tab), &e);
+	r = parse_backend(l, k, item, false, &name);
 	if (r < 0)
 		return r;
-	if (*mask & SRP_CFG_BACKEND_BIT(e))
-		return key_error(l, k, "backend '%s' listed twice", item);
-	*mask |= SRP_CFG_BACKEND_BIT(e);
+	for (size_t i = 0; i < t->n_backends; i++)
+		if (t->backends[i] == name)
+			return key_error(l, k, "backend '%s' listed twice", item);
+	if (t->n_backends == SRP_CFG_MAX_BACKENDS)
+		return key_error(l, k, "more than %d backends", SRP_CFG_MAX_BACKENDS);
+	t->backends[t->n_backends++] = name;
 	return 0;
 }
 
 static int tk_backends(struct loader *l, const struct key_ctx *k, const char *v,
 		       struct srp_tenant *t)
 {
-	t->backends = 0;
-	return for_each_item(l, k, v, backends_item, &t->backends);
+	t->n_backends = 0;
+	return for_each_item(l, k, v, backends_item, t);
 }
 
 static int tk_max_vfs(struct loader *l, const struct key_ctx *k, const char *v,
@@ -894,21 +921,10 @@ static const struct {
 
 /* ---- [global] keys ---- */
 
-static const struct name_val backend_names[] = {
-	{ "kvm", SRP_CFG_BACKEND_KVM },
-	{ "xen", SRP_CFG_BACKEND_XEN },
-	{ "auto", SRP_CFG_BACKEND_AUTO },
-};
-
 static int gk_backend(struct loader *l, const struct key_ctx *k, const char *v,
 		      struct srp_config *cfg)
 {
-	int e, r;
-
-	r = parse_enum(l, k, v, backend_names, ARRAY_SIZE(backend_names), &e);
-	if (r == 0)
-		cfg->backend = (enum srp_cfg_backend)e;
-	return r;
+	return parse_backend(l, k, v, true, &cfg->backend);
 }
 
 static int gk_state_dir(struct loader *l, const struct key_ctx *k, const char *v,
@@ -1246,7 +1262,6 @@ static int build(struct loader *l, dictionary *d)
 			t->spoofchk = SRP_CFG_SPOOFCHK_REQUIRED;
 			t->trust = SRP_CFG_TRUST_FORBIDDEN;
 			t->switch_mode = SRP_CFG_SWITCH_ANY;
-			t->backends = SRP_CFG_BACKENDS_ALL;
 			t->max_vfs = SRP_UNLIMITED;
 			cfg->n_tenants = ++ti;	/* so srp_config_free() sees what t owns */
 		}
@@ -1270,7 +1285,7 @@ struct srp_config *srp_config_new_default(void)
 
 	if (cfg == NULL)
 		return NULL;
-	cfg->backend = SRP_CFG_BACKEND_AUTO;
+	cfg->backend = "auto";
 	cfg->state_dir = strdup(SRP_DEFAULT_STATE_DIR);
 	cfg->bind_timeout_ms = SRP_DEFAULT_BIND_TIMEOUT_MS;
 	cfg->autoprobe_off = false;
@@ -1395,28 +1410,12 @@ char *srp_pf_sel_format(const struct srp_pf_sel *sel, char *buf, size_t len)
 	return buf;
 }
 
-const char *srp_cfg_backend_name(enum srp_cfg_backend b)
+bool srp_tenant_backend_allowed(const struct srp_tenant *t, const char *name)
 {
-	switch (b) {
-	case SRP_CFG_BACKEND_AUTO:
-		return "auto";
-	case SRP_CFG_BACKEND_KVM:
-		return "kvm";
-	case SRP_CFG_BACKEND_XEN:
-		return "xen";
-	}
-	return "?";
-}
-
-int srp_cfg_backend_parse(const char *name, enum srp_cfg_backend *ret)
-{
-	for (size_t i = 0; name != NULL && i < ARRAY_SIZE(backend_names); i++) {
-		if (strcmp(name, backend_names[i].name) == 0) {
-			*ret = (enum srp_cfg_backend)backend_names[i].val;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	for (size_t i = 0; i < t->n_backends; i++)
+		if (strcmp(t->backends[i], name) == 0)
+			return true;
+	return t->n_backends == 0;
 }
 
 const char *srp_cfg_isolation_name(enum srp_cfg_isolation i)

@@ -28,15 +28,9 @@ struct srp_err;
 #define SRP_BIND_TIMEOUT_MAX_MS	600000
 #define SRP_UNLIMITED		UINT32_MAX	/* max_vfs without a limit */
 
-/* The hypervisor side: [global] backend, a tenant's backends, a policy query. */
-enum srp_cfg_backend {
-	SRP_CFG_BACKEND_AUTO,		/* [global] only: detect at run time */
-	SRP_CFG_BACKEND_KVM,
-	SRP_CFG_BACKEND_XEN,
-};
-#define SRP_CFG_BACKEND_BIT(b)	(1u << (b))
-#define SRP_CFG_BACKENDS_ALL	(SRP_CFG_BACKEND_BIT(SRP_CFG_BACKEND_KVM) | \
-				 SRP_CFG_BACKEND_BIT(SRP_CFG_BACKEND_XEN))
+/* The hypervisor side is named by the backend table (core/backend.h):
+ * the configuration holds only names it found there. */
+#define SRP_CFG_MAX_BACKENDS	8
 
 enum srp_cfg_isolation {
 	SRP_CFG_ISOLATION_SHARED,	/* VFs may sit on a PF with other tenants' VFs */
@@ -99,7 +93,8 @@ struct srp_tenant {
 	enum srp_cfg_switch switch_mode;
 	enum srp_cfg_spoofchk spoofchk;
 	enum srp_cfg_trust trust;
-	unsigned int backends;			/* SRP_CFG_BACKEND_BIT()s */
+	const char *backends[SRP_CFG_MAX_BACKENDS];	/* the table's names; none: any */
+	size_t n_backends;
 	uint32_t max_vfs;			/* host-wide; SRP_UNLIMITED if not set */
 };
 
@@ -107,7 +102,7 @@ struct srp_config {
 	char *path;				/* as given to srp_config_load() */
 
 	/* [global] */
-	enum srp_cfg_backend backend;		/* default auto */
+	const char *backend;			/* "auto" (default) or a backend's name */
 	char *state_dir;			/* default SRP_DEFAULT_STATE_DIR */
 	unsigned int bind_timeout_ms;		/* default SRP_DEFAULT_BIND_TIMEOUT_MS */
 	bool autoprobe_off;			/* default false: srpass enable --no-autoprobe */
@@ -166,9 +161,8 @@ bool srp_tenant_has_mac_space(const struct srp_tenant *t);
 /* "0000:03:00.0", "enp3s0f0" or "8086:1572" into buf; returns buf. */
 char *srp_pf_sel_format(const struct srp_pf_sel *sel, char *buf, size_t len);
 
-const char *srp_cfg_backend_name(enum srp_cfg_backend b);
-/* "kvm", "xen" or "auto" (the ledger's and the CLI's spelling): 0 or -EINVAL. */
-int srp_cfg_backend_parse(const char *name, enum srp_cfg_backend *ret);
+/* The tenant may use the backend called name (backends unset: any). */
+bool srp_tenant_backend_allowed(const struct srp_tenant *t, const char *name);
 const char *srp_cfg_isolation_name(enum srp_cfg_isolation i);
 const char *srp_cfg_switch_name(enum srp_cfg_switch s);
 

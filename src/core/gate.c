@@ -43,9 +43,9 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg, const struct s
 	char seed[64];
 	int r;
 
-	if (srp_cfg_backend_parse(req->backend, &q.backend) < 0 ||
-	    q.backend == SRP_CFG_BACKEND_AUTO)
-		return srp_err_set(err, -EINVAL, "backend '%s' is not kvm or xen", req->backend);
+	if (req->backend == NULL || strcmp(req->backend, "auto") == 0)
+		return srp_err_set(err, -EINVAL, "the gate needs a resolved backend");
+	q.backend = req->backend;
 	q.tenant = req->tenant;
 	q.vf = vf->addr;
 	q.pf = pf->addr;

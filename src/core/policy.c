@@ -450,7 +450,7 @@ int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_quer
 	    (q->n_pf_netdevs > 0 && q->pf_netdevs == NULL) ||
 	    (q->n_tenant_macs > 0 && q->tenant_macs == NULL) ||
 	    (q->n_pf_macs > 0 && q->pf_macs == NULL) ||
-	    (q->backend != SRP_CFG_BACKEND_KVM && q->backend != SRP_CFG_BACKEND_XEN))
+	    q->backend == NULL || q->backend[0] == '\0' || strcmp(q->backend, "auto") == 0)
 		return -EINVAL;
 	for (size_t i = 0; i < q->n_peers; i++)
 		if (q->peers[i].tenant == NULL)
@@ -470,9 +470,9 @@ int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_quer
 		return 0;
 	}
 	check_pf(&c);
-	if (!(c.t->backends & SRP_CFG_BACKEND_BIT(q->backend)))
-		deny(&c, SRP_POL_BACKEND, "tenant '%s' may not use the %s backend", c.t->name,
-		     srp_cfg_backend_name(q->backend));
+	if (!srp_tenant_backend_allowed(c.t, q->backend))
+		deny(&c, SRP_POL_BACKEND, "tenant '%s' may not use the %.32s backend", c.t->name,
+		     q->backend);
 	if (q->tenant_vfs >= c.t->max_vfs)
 		deny(&c, SRP_POL_MAX_VFS, "tenant '%s' holds %u VFs already (max_vfs %u)",
 		     c.t->name, q->tenant_vfs, c.t->max_vfs);

@@ -55,7 +55,7 @@ struct srp_policy_peer {
  * netlink; the policy reads nothing else. */
 struct srp_policy_query {
 	const char *tenant;
-	enum srp_cfg_backend backend;	/* KVM or XEN (resolved, never AUTO) */
+	const char *backend;		/* a backend's name (resolved, never "auto") */
 	struct srp_bdf vf;
 
 	/* The VF's PF: what the tenant's pfs selectors are matched against. */
@@ -125,7 +125,7 @@ struct srp_verdict {
  * docs/srpass.conf.5, section POLICY.
  *
  * Returns 0 with *ret filled (allowed or not), or -EINVAL if the query
- * itself is malformed (NULL pointers, a backend other than KVM or XEN),
+ * itself is malformed (NULL pointers, no backend or "auto"),
  * leaving *ret untouched.
  */
 int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_query *q,

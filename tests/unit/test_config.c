@@ -195,7 +195,7 @@ static void test_example_file(void **state)
 	char buf[32];
 
 	assert_string_equal(cfg->path, CONF);
-	assert_int_equal(cfg->backend, SRP_CFG_BACKEND_KVM);
+	assert_string_equal(cfg->backend, "kvm");
 	assert_string_equal(cfg->state_dir, "/run/srpass");
 	assert_int_equal(cfg->bind_timeout_ms, 2500);
 	assert_false(cfg->autoprobe_off);
@@ -228,7 +228,8 @@ static void test_example_file(void **state)
 	assert_int_equal(web->switch_mode, SRP_CFG_SWITCH_VEPA);
 	assert_int_equal(web->spoofchk, SRP_CFG_SPOOFCHK_ANY);
 	assert_int_equal(web->trust, SRP_CFG_TRUST_ALLOWED);
-	assert_int_equal(web->backends, SRP_CFG_BACKEND_BIT(SRP_CFG_BACKEND_XEN));
+	assert_int_equal(web->n_backends, 1);
+	assert_string_equal(web->backends[0], "xen");
 	assert_int_equal(web->max_vfs, 8);
 
 	db = srp_config_tenant(cfg, "db-1");
@@ -245,7 +246,7 @@ static void test_example_file(void **state)
 	assert_int_equal(db->spoofchk, SRP_CFG_SPOOFCHK_REQUIRED);
 	assert_int_equal(db->trust, SRP_CFG_TRUST_FORBIDDEN);
 	assert_int_equal(db->switch_mode, SRP_CFG_SWITCH_ANY);
-	assert_int_equal(db->backends, SRP_CFG_BACKENDS_ALL);
+	assert_int_equal(db->n_backends, 0);			/* any */
 	assert_int_equal(db->max_vfs, SRP_UNLIMITED);
 	assert_int_equal(db->max_rate, 0);
 
@@ -282,7 +283,7 @@ static void test_defaults(void **state)
 	cfg = load_ok(fx, "");
 	def = srp_config_new_default();
 	assert_non_null(def);
-	assert_int_equal(cfg->backend, SRP_CFG_BACKEND_AUTO);
+	assert_string_equal(cfg->backend, "auto");
 	assert_string_equal(cfg->state_dir, SRP_DEFAULT_STATE_DIR);
 	assert_string_equal(def->state_dir, SRP_DEFAULT_STATE_DIR);
 	assert_int_equal(cfg->bind_timeout_ms, SRP_DEFAULT_BIND_TIMEOUT_MS);
@@ -309,7 +310,8 @@ static void test_defaults(void **state)
 	assert_int_equal(t->switch_mode, SRP_CFG_SWITCH_ANY);
 	assert_int_equal(t->spoofchk, SRP_CFG_SPOOFCHK_REQUIRED);
 	assert_int_equal(t->trust, SRP_CFG_TRUST_FORBIDDEN);
-	assert_int_equal(t->backends, SRP_CFG_BACKENDS_ALL);
+	assert_int_equal(t->n_backends, 0);			/* any */
+	assert_true(srp_tenant_backend_allowed(t, "xen"));
 	assert_int_equal(t->max_vfs, SRP_UNLIMITED);
 	srp_config_free(cfg);
 }
@@ -324,7 +326,7 @@ static void test_value_syntax(void **state)
 	cfg = load_ok(fx, "[global]\r\nstate_dir = \"/srv/srpass state\"  \r\nbackend=xen;c\r\n"
 		      "  [ tenant:t ]  \n\tpfs\t=\teth0 , eth1 # comment\n");
 	assert_string_equal(cfg->state_dir, "/srv/srpass state");
-	assert_int_equal(cfg->backend, SRP_CFG_BACKEND_XEN);
+	assert_string_equal(cfg->backend, "xen");
 	t = srp_config_tenant(cfg, "t");
 	assert_non_null(t);
 	assert_int_equal(t->n_pfs, 2);
@@ -344,10 +346,10 @@ static void test_global_backend(void **state)
 	struct srp_config *cfg;
 
 	cfg = global_ok(fx, "backend = auto");
-	assert_int_equal(cfg->backend, SRP_CFG_BACKEND_AUTO);
+	assert_string_equal(cfg->backend, "auto");
 	srp_config_free(cfg);
 	cfg = global_ok(fx, "backend = xen");
-	assert_int_equal(cfg->backend, SRP_CFG_BACKEND_XEN);
+	assert_string_equal(cfg->backend, "xen");
 	srp_config_free(cfg);
 	global_bad(fx, "backend = KVM", "backend", "bad value 'KVM' (expected kvm, xen or auto)");
 	global_bad(fx, "backend = kvm,xen", "backend", "'kvm,xen'");
@@ -616,11 +618,16 @@ static void test_tenant_enums(void **state)
 	assert_int_equal(t->switch_mode, SRP_CFG_SWITCH_VEB);
 	assert_int_equal(t->spoofchk, SRP_CFG_SPOOFCHK_REQUIRED);
 	assert_int_equal(t->trust, SRP_CFG_TRUST_FORBIDDEN);
-	assert_int_equal(t->backends, SRP_CFG_BACKEND_BIT(SRP_CFG_BACKEND_KVM));
+	assert_int_equal(t->n_backends, 1);
+	assert_string_equal(t->backends[0], "kvm");
 	srp_config_free(cfg);
 	t = tenant_ok(fx, "switch_mode = any\nbackends = xen, kvm", &cfg);
 	assert_int_equal(t->switch_mode, SRP_CFG_SWITCH_ANY);
-	assert_int_equal(t->backends, SRP_CFG_BACKENDS_ALL);
+	assert_int_equal(t->n_backends, 2);
+	assert_string_equal(t->backends[0], "xen");
+	assert_string_equal(t->backends[1], "kvm");
+	assert_true(srp_tenant_backend_allowed(t, "kvm"));
+	assert_false(srp_tenant_backend_allowed(t, "bhyve"));
 	srp_config_free(cfg);
 
 	tenant_bad(fx, "isolation = dedicated", "isolation", "bad value 'dedicated'");

@@ -99,7 +99,7 @@ static struct srp_policy_query query(const char *tenant, uint16_t vlan)
 {
 	struct srp_policy_query q = {
 		.tenant = tenant,
-		.backend = SRP_CFG_BACKEND_KVM,
+		.backend = "kvm",
 		.vf = { 0, 3, 2, 0 },
 		.pf = { 0, 3, 0, 0 },
 		.pf_netdevs = pf_netdevs,
@@ -208,7 +208,7 @@ static void test_malformed_query(void **state)
 	q.tenant = NULL;
 	assert_int_equal(srp_policy_allows(cfg, &q, &v), -EINVAL);
 	q = query("a", 100);
-	q.backend = SRP_CFG_BACKEND_AUTO;
+	q.backend = "auto";
 	assert_int_equal(srp_policy_allows(cfg, &q, &v), -EINVAL);
 	q = query("a", 100);
 	q.n_peers = 1;
@@ -284,11 +284,11 @@ static void test_backend(void **state)
 	struct srp_verdict v;
 
 	(void)state;
-	q.backend = SRP_CFG_BACKEND_XEN;
+	q.backend = "xen";
 	v = judge(&q);
 	denied(v, SRP_POL_BACKEND, "tenant 'a' may not use the xen backend");
 	q = query("b", 0);
-	q.backend = SRP_CFG_BACKEND_XEN;
+	q.backend = "xen";
 	v = judge(&q);
 	allowed(v);
 }
@@ -784,7 +784,7 @@ static void test_every_reason_reported(void **state)
 	struct srp_verdict v;
 
 	(void)state;
-	q.backend = SRP_CFG_BACKEND_XEN;	/* allowed for d */
+	q.backend = "xen";	/* allowed for d */
 	q.iommu_host = true;
 	q.trust = true;
 	q.spoofchk_off = true;
@@ -856,7 +856,7 @@ static void test_random_queries(void **state)
 		q = query(names[rnd() % ARRAY_SIZE(names)], (uint16_t)(rnd() % 900));
 		if (rnd() % 5 == 0)
 			q.vlan = (uint16_t)rnd();
-		q.backend = rnd() % 2 ? SRP_CFG_BACKEND_KVM : SRP_CFG_BACKEND_XEN;
+		q.backend = rnd() % 2 ? "kvm" : "xen";
 		q.vf.dev = (uint8_t)(rnd() % 4);
 		q.pf_switch = (enum srp_pf_switch)(rnd() % 3);
 		q.has_mac = rnd() % 2;
