@@ -39,8 +39,11 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 CORE_SRCS := $(wildcard src/base/*.c src/os/*.c src/switch/*.c src/core/*.c backends/kvm/*.c \
 		       backends/xen/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
-# The simulated host (tests/sim): a library for the tests and srpass-sim.
-SIM_MAINS := tests/sim/mkhost.c tests/sim/srpass-sim.c
+# The simulated host (tests/sim): a library for the tests and srpass-sim;
+# the tools mkhost (tests/sim/mkhost*.c) and srpass-sim are not in it.
+MKHOST_SRCS := $(wildcard tests/sim/mkhost*.c)
+MKHOST_OBJS := $(MKHOST_SRCS:%.c=$(BUILD)/%.o)
+SIM_MAINS := $(MKHOST_SRCS) tests/sim/srpass-sim.c
 SIM_SRCS  := $(filter-out $(SIM_MAINS),$(wildcard tests/sim/*.c))
 SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/%.o)
 TSUP_SRCS := $(wildcard tests/lib/*.c)
@@ -82,7 +85,7 @@ $(BUILD)/tests/sim/libsrpass-sim.a: $(SIM_OBJS)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TSUP_OBJS) $(BUILD)/tests/sim/libsrpass-sim.a $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/mkhost: $(BUILD)/tests/sim/mkhost.o $(TSUP_OBJS) $(BUILD)/libsrpass.a
+$(BUILD)/tests/mkhost: $(MKHOST_OBJS) $(TSUP_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test suite: cmocka binaries, then the shell tests that run the CLI.
