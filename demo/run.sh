@@ -59,7 +59,7 @@ srpass assign 0000:03:02.2 --tenant blue --domain web3 --vlan 200
 srpass list
 
 section "A violation planted by hand: trust on for tenant red's VF"
-srpass vf set 0000:03:02.1 trust on
+srpass vf set --force 0000:03:02.1 trust on
 srpass vf show 0000:03:02.1
 
 section "The audit (exit 0 clean, 1 warnings, 2 critical)"

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "core/backend.h"
-#include "os/bind.h"
 #include "core/host.h"
 #include "core/ledger.h"
+#include "os/bind.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 
@@ -68,47 +68,50 @@ static int kvm_check_vfio(struct srp_host *host, const struct srp_dev *vf, struc
 	return 0;
 }
 
-static int kvm_assign(struct srp_host *host, const struct srp_dev *vf,
-		      const struct srp_assignment *a, struct srp_err *err)
+static int kvm_prepare(struct srp_backend *be, const struct srp_dev *vf,
+		       const struct srp_assignment *a, struct srp_err *err)
 {
+	struct srp_host *host = be->host;
 	int r;
 
 	r = srp_bind_to(&host->sys, &vf->addr, STUB, a->orig_driver, a->orig_override,
 			host->bind_timeout_ms, err);
 	if (r < 0)
 		return r;
-	r = kvm_check_vfio(host, vf, err);
-	if (r < 0) {
-		struct srp_err undo = { 0 };
-
-		if (srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override,
-				     host->bind_timeout_ms, &undo) < 0)
-			srp_err_prefix(err, "[undo failed too: %s] ", undo.msg);
-	}
-	return r;
+	return kvm_check_vfio(host, vf, err);
 }
 
-static int kvm_release(struct srp_host *host, const struct srp_dev *vf,
-		       const struct srp_assignment *a, struct srp_err *err)
-{
-	return srp_bind_restore(&host->sys, &vf->addr, a->orig_driver, a->orig_override,
-				host->bind_timeout_ms, err);
-}
-
-static int kvm_status(struct srp_host *host, const struct srp_dev *vf, struct srp_err *err)
+static int kvm_status(struct srp_backend *be, const struct srp_dev *vf, struct srp_err *err)
 {
 	if (vf->driver == NULL || strcmp(vf->driver, STUB) != 0)
 		return srp_err_set(err, -ENXIO, "%s is bound to %s, not %s", vf->name,
 				   vf->driver ? vf->driver : "no driver", STUB);
-	return kvm_check_vfio(host, vf, err);
+	return kvm_check_vfio(be->host, vf, err);
 }
 
+/* QEMU's side: "-device vfio-pci,host=0000:03:02.0" (docs/launch.md). */
+static int kvm_launch(const struct srp_dev *vf, const struct srp_assignment *a, char *buf,
+		      size_t len)
+{
+	(void)a;
+	return snprintf(buf, len, "-device vfio-pci,host=%s", vf->name);
+}
+
+static const char *const kvm_stubs[] = { STUB, "pci-stub", NULL };
+
+static const struct srp_backend_check kvm_checks[] = {
+	{ "SRP-CHK-VFIO", STUB, false, "modprobe vfio-pci", NULL },
+};
+
+/* vfio-pci holds the VF; release is the core's rebind of the original driver. */
 const struct srp_backend_ops srp_backend_kvm = {
 	.name = "kvm",
 	.help = "Linux KVM: VFs held by vfio-pci",
-	.stub_driver = STUB,
+	.stub_drivers = kvm_stubs,
+	.checks = kvm_checks,
+	.n_checks = sizeof(kvm_checks) / sizeof(kvm_checks[0]),
 	.detect = kvm_detect,
-	.assign = kvm_assign,
-	.release = kvm_release,
+	.prepare = kvm_prepare,
 	.status = kvm_status,
+	.launch = kvm_launch,
 };

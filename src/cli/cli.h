@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "srpass/assign.h"
 #include "srpass/err.h"
 
 struct srp_host;
@@ -36,6 +37,8 @@ struct srp_cli {
 struct srp_config;
 
 struct srp_platform;
+/* A plan that prints each line to cli->out. */
+struct srp_plan srp_cli_plan(struct srp_cli *cli);
 
 /* The whole command line on platform (NULL: the real kernel); returns
  * the exit code.  main() of srpass, and of srpass-sim with its own. */

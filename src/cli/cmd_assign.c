@@ -21,6 +21,7 @@ static int bad_bdf(const char *cmd, const char *s)
 
 int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 {
+	struct srp_plan plan = srp_cli_plan(cli);
 	static const struct option opts[] = {
 		{ "tenant", required_argument, NULL, 't' },
 		{ "domain", required_argument, NULL, 'd' },
@@ -86,7 +87,7 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 			    cli->config ? cli->config : "/etc/srpass/srpass.conf");
 		return SRP_EXIT_FAIL;
 	}
-	if (srp_assign(cli->host, cli->cfg, &req, req.dry_run ? cli->out : NULL, &cli->err) < 0)
+	if (srp_assign(cli->host, cli->cfg, &req, req.dry_run ? &plan : NULL, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	if (!req.dry_run)
 		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
@@ -96,6 +97,7 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 
 int cmd_release(struct srp_cli *cli, int argc, char **argv)
 {
+	struct srp_plan plan = srp_cli_plan(cli);
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
@@ -116,7 +118,7 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	}
 	if (srp_bdf_parse(argv[optind], &vf) < 0)
 		return bad_bdf("release", argv[optind]);
-	if (srp_release(cli->host, &vf, dry, dry ? cli->out : NULL, &cli->err) < 0)
+	if (srp_release(cli->host, &vf, dry, dry ? &plan : NULL, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	if (!dry)
 		fprintf(cli->out, "released %s\n", argv[optind]);
@@ -125,16 +127,18 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 
 int cmd_restore(struct srp_cli *cli, int argc, char **argv)
 {
+	struct srp_plan plan = srp_cli_plan(cli);
 	(void)argv;
 	if (argc != 1) {
 		fputs("usage: srpass restore\n", stderr);
 		return SRP_EXIT_USAGE;
 	}
-	return srp_restore(cli->host, cli->out, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
+	return srp_restore(cli->host, &plan, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
 }
 
 int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 {
+	struct srp_plan plan = srp_cli_plan(cli);
 	int r;
 
 	(void)argv;
@@ -142,7 +146,7 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 		fputs("usage: srpass recover\n", stderr);
 		return SRP_EXIT_USAGE;
 	}
-	r = srp_recover(cli->host, cli->out, &cli->err);
+	r = srp_recover(cli->host, &plan, &cli->err);
 	if (r < 0)
 		return SRP_EXIT_FAIL;
 	if (r == 0)
@@ -152,6 +156,7 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 
 static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 {
+	struct srp_plan plan = srp_cli_plan(cli);
 	static const struct option opts[] = {
 		{ "vfs", required_argument, NULL, 'v' },
 		{ "no-autoprobe", no_argument, NULL, 'A' },
@@ -191,7 +196,7 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 	}
 	if (srp_bdf_parse(argv[optind], &pf) < 0)
 		return bad_bdf(argv[0], argv[optind]);
-	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, cli->out, &cli->err) < 0)
+	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	return SRP_EXIT_OK;
 }

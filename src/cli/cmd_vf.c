@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/vfset.h"
 #include "core/ledger.h"
 #include "core/host.h"
 #include "srpass/inventory.h"
@@ -15,7 +16,7 @@
 
 #define VF_USAGE \
 	"usage: srpass vf show [--json] VF\n" \
-	"       srpass vf set [--dry-run] VF SETTING...\n" \
+	"       srpass vf set [--dry-run] [--force] VF SETTING...\n" \
 	"SETTING: mac M | vlan N [qos Q] [proto 802.1Q|802.1ad] | spoofchk on|off |\n" \
 	"         trust on|off | state auto|enable|disable | max-rate MBPS | min-rate MBPS |\n" \
 	"         query-rss on|off\n"
@@ -86,11 +87,6 @@ static int resolve(struct srp_cli *cli, const char *arg, struct vf_target *t)
 out:
 	srp_inventory_free(inv);
 	return rc;
-}
-
-static const char *driver_or_null(const struct vf_target *t)
-{
-	return t->driver[0] ? t->driver : NULL;
 }
 
 /* The VF's state from the switch, with the PF's link. */
@@ -257,56 +253,35 @@ static int vf_show(struct srp_cli *cli, int argc, char **argv)
 
 static int vf_set(struct srp_cli *cli, int argc, char **argv)
 {
-	struct srp_vf_change want, steps[SRP_VF_MAX_STEPS];
-	struct srp_switch *sw = NULL;
-	struct srp_ledger *l = NULL;
-	struct srp_vf_state st;
-	struct vf_target t;
-	char words[256];
-	int i = 1, n, rc, link_up;
+	struct srp_plan plan = srp_cli_plan(cli);
+	struct srp_vf_change want;
+	struct srp_vf_set_req req = { .change = &want };
+	int i = 1;
 
 	/* No getopt here: "-1" is a (bad) rate for the parser to name, not an option. */
-	if (i < argc && (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0)) {
-		cli->dry_run = 1;
-		i++;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0)
+			req.dry_run = 1;
+		else if (strcmp(argv[i], "--force") == 0)
+			req.force = 1;
+		else
+			return usage();
 	}
-	if (i >= argc || argv[i][0] == '-')
+	if (i >= argc)
 		return usage();
 	/* Every value is checked before anything is looked up or changed. */
 	if (srp_vf_change_parse(argc - i - 1, argv + i + 1, &want, &cli->err) < 0)
 		return SRP_EXIT_USAGE;
-	rc = resolve(cli, argv[i], &t);
-	if (rc != SRP_EXIT_OK)
-		return rc;
-	if (srp_host_switch_open(cli->host, &sw, &cli->err) < 0)
-		return SRP_EXIT_FAIL;
-	rc = SRP_EXIT_FAIL;
-	if (cli->dry_run) {
-		if (read_vf(cli, sw, &t, &st, &link_up) < 0 ||
-		    srp_vf_change_check(&want, &st, &cli->err) < 0)
-			goto out;
-		n = srp_vf_apply_order(&want, steps, SRP_VF_MAX_STEPS);
-		for (int s = 0; s < n; s++) {
-			(void)srp_vf_change_format(&steps[s], words, sizeof(words));
-			fprintf(cli->out, "VF %s ('%s' vf %u): would set %s\n", t.vf, t.netdev,
-				t.index, words);
-		}
-		rc = SRP_EXIT_OK;
-		goto out;
+	if (srp_bdf_parse(argv[i], &req.vf) < 0) {
+		srp_err_set(&cli->err, -EINVAL,
+			    "'%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)", argv[i]);
+		return SRP_EXIT_USAGE;
 	}
-	/* under the ledger lock: never between an assign's steps */
-	if (srp_ledger_open(cli->host, &l, &cli->err) < 0 ||
-	    srp_switch_apply(sw, t.netdev, driver_or_null(&t), t.index, &want, NULL, &cli->err) < 0)
-		goto out;
-	(void)srp_vf_change_format(&want, words, sizeof(words));
-	fprintf(cli->out, "VF %s ('%s' vf %u): set %s\n", t.vf, t.netdev, t.index, words);
-	rc = SRP_EXIT_OK;
-out:
-	if (rc != SRP_EXIT_OK)
-		srp_err_prefix(&cli->err, "VF %s: ", t.vf);
-	srp_ledger_close(l);
-	srp_switch_close(sw);
-	return rc;
+	if (srp_vf_set(cli->host, cli->cfg, &req, &plan, &cli->err) < 0) {
+		srp_err_prefix(&cli->err, "VF %s: ", argv[i]);
+		return SRP_EXIT_FAIL;
+	}
+	return SRP_EXIT_OK;
 }
 
 int cmd_vf(struct srp_cli *cli, int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "srpass/assign.h"
 #include "core/host.h"
 #include "srpass/host.h"
 #include "base/util.h"
@@ -35,7 +36,7 @@ static const struct cmd cmds[] = {
 	{ "release", cmd_release, 1, "VF [--dry-run]", SRP_EXIT_FAIL },
 	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
 	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
-	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] VF SETTING...", SRP_EXIT_FAIL },
+	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
 };
@@ -65,6 +66,16 @@ static int load_config(struct srp_cli *cli)
 	snprintf(cli->host->state_dir, sizeof(cli->host->state_dir), "%s", cli->cfg->state_dir);
 	cli->host->bind_timeout_ms = cli->cfg->bind_timeout_ms;
 	return 0;
+}
+
+static void plan_line(void *ctx, const char *line)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
+struct srp_plan srp_cli_plan(struct srp_cli *cli)
+{
+	return (struct srp_plan){ .line = plan_line, .ctx = cli->out };
 }
 
 static void usage(FILE *f)

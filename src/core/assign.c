@@ -1,200 +1,52 @@
 /* SPDX-License-Identifier: MIT */
-/* srpass -- the assignment transaction */
+/* srpass -- the assignment transactions: assign, release, restore */
 #include "core/assign.h"
 
 #include <errno.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/backend.h"
-#include "os/bind.h"
 #include "core/config.h"
 #include "core/gate.h"
 #include "core/host.h"
 #include "core/ledger.h"
+#include "core/txn.h"
+#include "core/undo.h"
+#include "os/bind.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
-#include "core/sriov.h"
 #include "switch/vfswitch.h"
 
 /*
- * Every operation is: lock, repair, write the intent, change the host,
- * write the result (which clears the intent).  A crash between the two
- * ledger writes leaves the intent, and the next run puts the VF back to
- * the state the intent recorded.  Rollback after an ordinary failure is
- * the same code as recovery, so both are exercised by the same tests.
+ * Each is a transaction (core/txn.h): lock, repair, write the intent,
+ * change the host, write the result (which clears the intent).  A crash
+ * between the two ledger writes leaves the intent, and the next run puts
+ * the VF back to the state the intent recorded.  Rollback after an
+ * ordinary failure is the same code as recovery (core/undo.c), so both
+ * are exercised by the same tests.
  */
-
-/* One line of the plan (dry run) or of the recovery log; plan may be NULL. */
-static void say(FILE *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(FILE *plan, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (plan == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(plan, fmt, ap);
-	va_end(ap);
-	fputc('\n', plan);
-}
-
-static const struct srp_backend_ops *backend_by_name(struct srp_host *host, const char *name,
-						      struct srp_err *err)
-{
-	const struct srp_backend_ops *be = srp_backend_find(host, name);
-
-	if (be == NULL)
-		srp_err_set(err, -ENOENT, strcmp(name, "auto") == 0 ?
-			    "no backend is usable on this host (is vfio-pci loaded?)" :
-			    "unknown backend '%s'", name);
-	return be;
-}
-
-/* The PF's switch, for a VF's PF; *ret_pf is NULL when the PF has no
- * netdev (then there is nothing to program or restore). */
-static int open_switch(struct srp_host *host, const struct srp_dev *vf, struct srp_switch **ret,
-		       const char **ret_pf, struct srp_err *err)
-{
-	*ret = NULL;
-	*ret_pf = NULL;
-	if (vf->pf == NULL || vf->pf->n_netdevs == 0)
-		return 0;
-	*ret_pf = vf->pf->netdevs[0];
-	return srp_host_switch_open(host, ret, err);
-}
-
-/* The switch state a recorded, back on the VF. */
-static int restore_switch(struct srp_host *host, const struct srp_dev *vf,
-			  const struct srp_assignment *a, struct srp_err *err)
-{
-	struct srp_switch *sw = NULL;
-	struct srp_vf_state saved;
-	const char *pfdev;
-	int r;
-
-	if (a->orig_switch == NULL)
-		return 0;
-	r = srp_vf_state_from_json(a->orig_switch, &saved, err);
-	if (r < 0)
-		return r;
-	r = open_switch(host, vf, &sw, &pfdev, err);
-	if (r < 0)
-		return r;
-	if (pfdev == NULL) {
-		srp_switch_close(sw);
-		return srp_err_set(err, -ENODEV, "PF %s has no network interface: cannot restore "
-				   "the switch state of VF %d", vf->pf->name, vf->vf_index);
-	}
-	r = srp_switch_restore(sw, pfdev, vf->pf->driver, &saved, err);
-	srp_switch_close(sw);
-	return r;
-}
-
-/* Put a VF back to what a recorded.  The VF may be anywhere between the
- * original state and fully assigned: the switch first (while no host
- * network driver holds the VF), then the driver, which then starts from
- * the restored MAC. */
-static int restore_vf(struct srp_host *host, const struct srp_inventory *inv,
-		      const struct srp_assignment *a, struct srp_err *err)
-{
-	const struct srp_backend_ops *be;
-	const struct srp_dev *vf;
-	char name[SRP_BDF_STRLEN];
-	int r;
-
-	srp_bdf_format(&a->vf, name);
-	vf = srp_inventory_find(inv, &a->vf);
-	if (vf == NULL || vf->kind != SRP_DEV_VF)
-		return srp_err_set(err, -ENODEV, "VF %s no longer exists (was sriov_numvfs changed?)",
-				   name);
-	be = backend_by_name(host, a->backend, err);
-	if (be == NULL)
-		return -ENOENT;
-	r = restore_switch(host, vf, a, err);
-	if (r < 0) {
-		srp_err_prefix(err, "restoring the switch state: ");
-		return r;
-	}
-	r = be->release(host, vf, a, err);
-	if (r < 0)
-		srp_err_prefix(err, "rebinding the original driver: ");
-	return r;
-}
-
-int srp_repair(struct srp_host *host, struct srp_ledger *l, FILE *log, struct srp_err *err)
-{
-	struct srp_inventory *inv = NULL;
-	struct srp_pending *p = &l->pending;
-	char name[SRP_BDF_STRLEN];
-	int r;
-
-	if (p->op == SRP_OP_NONE)
-		return 0;
-	if (p->op == SRP_OP_NUMVFS) {
-		srp_bdf_format(&p->pf, name);
-		r = srp_sriov_undo(host, l, err);
-		if (r < 0) {
-			srp_err_prefix(err, "repairing the interrupted sriov_numvfs change of %s: ",
-				       name);
-			return r;
-		}
-		say(log, "recovered: PF %s is back to its previous sriov_numvfs", name);
-		srp_pending_clear(p);
-		r = srp_ledger_commit(host, l, err);
-		return r < 0 ? r : 1;
-	}
-	srp_bdf_format(&p->a.vf, name);
-	r = srp_inventory_scan(host, &inv, err);
-	if (r < 0)
-		return r;
-	r = restore_vf(host, inv, &p->a, err);
-	srp_inventory_free(inv);
-	if (r < 0) {
-		srp_err_prefix(err, "repairing the interrupted %s of %s: ",
-			       p->op == SRP_OP_ASSIGN ? "assign" : "release", name);
-		return r;
-	}
-	say(log, "recovered: the interrupted %s of %s was rolled back to the recorded state",
-	    p->op == SRP_OP_ASSIGN ? "assign" : "release", name);
-	(void)srp_ledger_remove(l, &p->a.vf);	/* a release was finished */
-	srp_pending_clear(p);
-	r = srp_ledger_commit(host, l, err);
-	return r < 0 ? r : 1;
-}
-
-int srp_recover(struct srp_host *host, FILE *log, struct srp_err *err)
-{
-	struct srp_ledger *l;
-	int r;
-
-	r = srp_ledger_open(host, &l, err);
-	if (r < 0)
-		return r;
-	r = srp_repair(host, l, log, err);
-	srp_ledger_close(l);
-	return r;
-}
 
 /* The intent goes to disk before the host changes: a crash after this
  * leaves a record recovery can act on. */
-static int write_intent(struct srp_host *host, struct srp_ledger *l, enum srp_op op,
-			const struct srp_assignment *a, struct srp_err *err)
+static int write_intent(struct srp_txn *t, enum srp_op op, const struct srp_assignment *a,
+			struct srp_err *err)
 {
+	struct srp_pending *p = &t->l->pending;
 	int r;
 
-	srp_pending_clear(&l->pending);
-	l->pending.op = op;
-	r = srp_assignment_copy(&l->pending.a, a);
+	srp_pending_clear(p);
+	p->op = op;
+	r = srp_assignment_copy(&p->a, a);
 	if (r < 0)
 		return srp_err_set(err, r, "out of memory");
-	return srp_ledger_commit(host, l, err);
+	return srp_txn_intent(t, err);
 }
 
 /* The VF as the host has it now, as the record release will restore. */
 static int record_original(const struct srp_dev *vf, const struct srp_assign_req *req,
-			   const struct srp_backend_ops *be, struct srp_assignment *a,
+			   const struct srp_backend *be, struct srp_assignment *a,
 			   struct srp_err *err)
 {
 	memset(a, 0, sizeof(*a));
@@ -203,7 +55,7 @@ static int record_original(const struct srp_dev *vf, const struct srp_assign_req
 	a->vf_index = vf->vf_index;
 	snprintf(a->tenant, sizeof(a->tenant), "%s", req->tenant);
 	snprintf(a->domain, sizeof(a->domain), "%s", req->domain);
-	snprintf(a->backend, sizeof(a->backend), "%s", be->name);
+	snprintf(a->backend, sizeof(a->backend), "%s", be->ops->name);
 	if ((vf->driver && !(a->orig_driver = strdup(vf->driver))) ||
 	    (vf->driver_override && !(a->orig_override = strdup(vf->driver_override)))) {
 		srp_assignment_clear(a);
@@ -213,7 +65,7 @@ static int record_original(const struct srp_dev *vf, const struct srp_assign_req
 }
 
 static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf,
-			    const struct srp_backend_ops *be, const char *name, struct srp_err *err)
+			    const struct srp_backend *be, const char *name, struct srp_err *err)
 {
 	const struct srp_assignment *held;
 
@@ -226,10 +78,10 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 	if (held != NULL)
 		return srp_err_set(err, -EBUSY, "VF %s is already assigned to tenant '%s', domain '%s'",
 				   name, held->tenant, held->domain);
-	if (vf->driver != NULL && strcmp(vf->driver, be->stub_driver) == 0)
+	if (vf->driver != NULL && strcmp(vf->driver, srp_backend_stub(be)) == 0)
 		return srp_err_set(err, -EBUSY, "VF %s is already bound to %s but not in the ledger; "
 				   "who owns it? (srpass audit reports it as an orphan)",
-				   name, be->stub_driver);
+				   name, vf->driver);
 	/* the IOMMU group is the policy's to judge (SRP-POL-IOMMU) */
 	return 0;
 }
@@ -237,12 +89,12 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 /* Ask the policy; on "no", every reason goes into err. */
 static int gate(struct srp_host *host, const struct srp_config *cfg, const struct srp_ledger *l,
 		const struct srp_dev *vf, const struct srp_assign_req *req,
-		const struct srp_backend_ops *be, enum srp_hwmode hw,
+		const struct srp_backend *be, enum srp_hwmode hw,
 		const struct srp_vf_table *pf_vfs, struct srp_verdict *v, struct srp_err *err)
 {
 	struct srp_gate_req g = {
 		.tenant = req->tenant,
-		.backend = be->name,
+		.backend = be->ops->name,
 		.vlan = (uint16_t)req->vlan,
 		.has_mac = req->has_mac,
 		.pf_switch = hw == SRP_HWMODE_VEB ? SRP_PF_SWITCH_VEB :
@@ -296,49 +148,47 @@ static void applied_change(const struct srp_assignment *a, struct srp_vf_change 
 }
 
 int srp_assign(struct srp_host *host, const struct srp_config *cfg,
-	       const struct srp_assign_req *req, FILE *plan, struct srp_err *err)
+	       const struct srp_assign_req *req, const struct srp_plan *plan, struct srp_err *err)
 {
-	const struct srp_backend_ops *be;
+	struct srp_backend *be = NULL;
 	struct srp_inventory *inv = NULL;
-	struct srp_ledger *l = NULL;
 	struct srp_switch *sw = NULL;
 	struct srp_assignment a = { 0 };
 	struct srp_vf_table table = { 0 };
 	struct srp_vf_change change;
 	struct srp_verdict verdict;
 	enum srp_hwmode hw = SRP_HWMODE_UNSUPPORTED;
+	struct srp_txn t;
 	const struct srp_dev *vf;
 	const char *pfdev = NULL;
 	char name[SRP_BDF_STRLEN], buf[256];
 	int r;
 
 	srp_bdf_format(&req->vf, name);
-	if (!srp_name_valid(req->tenant))
+	if (req->tenant == NULL || !srp_name_valid(req->tenant))
 		return srp_err_set(err, -EINVAL, "tenant name '%s' is not valid ([A-Za-z0-9_.-], "
-				   "at most %d)", req->tenant, SRP_NAME_MAX - 1);
-	if (!srp_name_valid(req->domain))
+				   "at most %d)", req->tenant ? req->tenant : "", SRP_NAME_MAX - 1);
+	if (req->domain == NULL || !srp_name_valid(req->domain))
 		return srp_err_set(err, -EINVAL, "domain name '%s' is not valid ([A-Za-z0-9_.-], "
-				   "at most %d)", req->domain, SRP_NAME_MAX - 1);
-	be = backend_by_name(host, req->backend, err);
-	if (be == NULL)
-		return -ENOENT;
-
-	r = srp_ledger_open(host, &l, err);
+				   "at most %d)", req->domain ? req->domain : "", SRP_NAME_MAX - 1);
+	r = srp_backend_open(host, req->backend ? req->backend : "auto", &be, err);
 	if (r < 0)
 		return r;
-	r = srp_repair(host, l, plan, err);
-	if (r < 0)
-		goto out;
+	r = srp_txn_begin(host, plan, &t, err);
+	if (r < 0) {
+		srp_backend_close(be);
+		return r;
+	}
 	r = srp_inventory_scan(host, &inv, err);
 	if (r < 0)
 		goto out;
 	vf = srp_inventory_find(inv, &req->vf);
-	r = check_assignable(l, vf, be, name, err);
+	r = check_assignable(t.l, vf, be, name, err);
 	if (r < 0)
 		goto out;
 
 	/* the switch as it is: saved for release, and its mode for the policy */
-	r = open_switch(host, vf, &sw, &pfdev, err);
+	r = srp_vf_switch_open(host, vf, &sw, &pfdev, err);
 	if (r < 0)
 		goto out;
 	if (pfdev == NULL) {
@@ -359,7 +209,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	if (r < 0)
 		goto out;
 
-	r = gate(host, cfg, l, vf, req, be, hw, &table, &verdict, err);
+	r = gate(host, cfg, t.l, vf, req, be, hw, &table, &verdict, err);
 	if (r < 0)
 		goto out;
 	r = record_original(vf, req, be, &a, err);
@@ -374,28 +224,29 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	applied_change(&a, &change);
 
 	srp_vf_change_format(&change, buf, sizeof(buf));
-	say(plan, "assign %s: policy allows it; record the VF's driver (%s) and switch state",
-	    name, vf->driver ? vf->driver : "none");
-	say(plan, "assign %s: bind to %s (driver_override, unbind, drivers_probe), verify it",
-	    name, be->stub_driver);
-	say(plan, "assign %s: program PF %s VF %d: %s", name, pfdev, vf->vf_index, buf);
+	srp_say(plan, "assign %s: policy allows it; record the VF's driver (%s) and switch state",
+		name, vf->driver ? vf->driver : "none");
+	srp_say(plan, "assign %s: hand it to the %s backend (%s), verify it", name, be->ops->name,
+		srp_backend_stub(be));
+	srp_say(plan, "assign %s: program PF %s VF %d: %s", name, pfdev, vf->vf_index, buf);
 	if (req->dry_run) {
-		say(plan, "dry run: nothing was changed");
+		srp_say(plan, "dry run: nothing was changed");
 		r = 0;
 		goto out;
 	}
 
 	/* 1: the intent, before the host changes */
-	r = write_intent(host, l, SRP_OP_ASSIGN, &a, err);
+	r = write_intent(&t, SRP_OP_ASSIGN, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "assign %s: recording the intent: ", name);
 		goto out;
 	}
-	/* 2: the driver; from here no host network driver holds the VF */
-	r = be->assign(host, vf, &a, err);
+	/* 2: the driver; from here no host network driver holds the VF.  A
+	 * backend may fail half-way: the way back is the release path. */
+	r = srp_backend_prepare(be, vf, &a, err);
 	if (r < 0) {
-		srp_err_prefix(err, "assign %s to %s: ", name, be->stub_driver);
-		goto undo_intent;
+		srp_err_prefix(err, "assign %s to %s: ", name, srp_backend_stub(be));
+		goto undo_driver;
 	}
 	/* 3: the switch, MAC and VLAN before spoof checking */
 	r = srp_switch_apply(sw, pfdev, vf->pf->driver, (unsigned int)vf->vf_index, &change, NULL,
@@ -405,15 +256,14 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 		goto undo_driver;
 	}
 	/* 4: the result; the intent goes with it */
-	srp_pending_clear(&l->pending);
-	r = srp_ledger_add(l, &a);
+	r = srp_ledger_add(t.l, &a);
 	if (r < 0)
 		srp_err_set(err, r, "out of memory");
 	else
-		r = srp_ledger_commit(host, l, err);
+		r = srp_txn_commit(&t, err);
 	if (r < 0) {
 		srp_err_prefix(err, "assign %s: recording the assignment: ", name);
-		(void)srp_ledger_remove(l, &a.vf);
+		(void)srp_ledger_remove(t.l, &a.vf);
 		goto undo_switch;
 	}
 	r = 0;
@@ -422,7 +272,7 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 undo_switch: {
 	struct srp_err undo = { 0 };
 
-	if (restore_switch(host, vf, &a, &undo) < 0) {
+	if (srp_undo_switch(host, vf, a.orig_switch, &undo) < 0) {
 		srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
 		goto keep_intent;
 	}
@@ -430,16 +280,11 @@ undo_switch: {
 undo_driver: {
 	struct srp_err undo = { 0 };
 
-	if (be->release(host, vf, &a, &undo) < 0) {
+	if (srp_backend_unprepare(be, vf, &a, &undo) < 0) {
 		srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
 		goto keep_intent;
 	}
-	}
-undo_intent: {
-	struct srp_err undo = { 0 };
-
-	srp_pending_clear(&l->pending);
-	if (srp_ledger_commit(host, l, &undo) < 0)
+	if (srp_txn_abort(&t, &undo) < 0)
 		srp_err_prefix(err, "[clearing the intent failed: %s; the next run repairs it] ",
 			       undo.msg);
 	goto out;
@@ -451,7 +296,8 @@ out:
 	srp_switch_close(sw);
 	srp_assignment_clear(&a);
 	srp_inventory_free(inv);
-	srp_ledger_close(l);
+	srp_txn_end(&t);
+	srp_backend_close(be);
 	return r;
 }
 
@@ -460,33 +306,31 @@ out:
 static int reassign(struct srp_host *host, const struct srp_dev *vf,
 		    const struct srp_assignment *a, struct srp_err *err)
 {
-	const struct srp_backend_ops *be = backend_by_name(host, a->backend, err);
+	struct srp_backend *be = NULL;
 	struct srp_switch *sw = NULL;
 	struct srp_vf_change c;
 	const char *pfdev;
 	char now[256];
 	int r;
 
-	if (be == NULL)
-		return -ENOENT;
+	r = srp_backend_open(host, a->backend, &be, err);
+	if (r < 0)
+		return r;
 	/* where the VF is now, not where the inventory saw it: a failed
 	 * release may have moved it half-way */
 	r = srp_bind_current(&host->sys, &vf->addr, now, sizeof(now), err);
-	if (r < 0)
-		return r;
-	if (strcmp(now, be->stub_driver) != 0) {
+	if (r == 0 && strcmp(now, srp_backend_stub(be)) != 0) {
 		struct srp_assignment cur = *a;
 
 		cur.orig_driver = now[0] ? now : NULL;
 		cur.orig_override = NULL;
-		r = be->assign(host, vf, &cur, err);
-		if (r < 0)
-			return r;
+		r = srp_backend_prepare(be, vf, &cur, err);
 	}
-	if (!a->has_applied)
-		return 0;
+	srp_backend_close(be);
+	if (r < 0 || !a->has_applied)
+		return r;
 	applied_change(a, &c);
-	r = open_switch(host, vf, &sw, &pfdev, err);
+	r = srp_vf_switch_open(host, vf, &sw, &pfdev, err);
 	if (r == 0 && pfdev != NULL)
 		r = srp_switch_apply(sw, pfdev, vf->pf->driver, (unsigned int)vf->vf_index, &c,
 				     NULL, err);
@@ -494,25 +338,22 @@ static int reassign(struct srp_host *host, const struct srp_dev *vf,
 	return r;
 }
 
-int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run, FILE *plan,
-		struct srp_err *err)
+int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run,
+		const struct srp_plan *plan, struct srp_err *err)
 {
 	struct srp_inventory *inv = NULL;
-	struct srp_ledger *l = NULL;
 	struct srp_assignment a = { 0 };
 	const struct srp_assignment *held;
 	const struct srp_dev *vf;
+	struct srp_txn t;
 	char name[SRP_BDF_STRLEN];
 	int r;
 
 	srp_bdf_format(vfaddr, name);
-	r = srp_ledger_open(host, &l, err);
+	r = srp_txn_begin(host, plan, &t, err);
 	if (r < 0)
 		return r;
-	r = srp_repair(host, l, plan, err);
-	if (r < 0)
-		goto out;
-	held = srp_ledger_find(l, vfaddr);
+	held = srp_ledger_find(t.l, vfaddr);
 	if (held == NULL) {
 		r = srp_err_set(err, -ENOENT, "VF %s is not assigned (not in the ledger)", name);
 		goto out;
@@ -522,8 +363,9 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 		srp_err_set(err, r, "out of memory");
 		goto out;
 	}
-	if (backend_by_name(host, a.backend, err) == NULL) {
-		r = -ENOENT;
+	if (srp_backend_find(host, a.backend) == NULL) {
+		r = srp_err_set(err, -ENOENT, "VF %s is held by backend '%s', which this srpass "
+				"does not have", name, a.backend);
 		goto out;
 	}
 	r = srp_inventory_scan(host, &inv, err);
@@ -535,31 +377,30 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 				"its ledger entry is kept for 'srpass audit'", name);
 		goto out;
 	}
-	say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)",
-	    name);
-	say(plan, "release %s: rebind to its original driver %s", name,
-	    a.orig_driver ? a.orig_driver : "(none: leave unbound)");
-	say(plan, "release %s: restore driver_override (%s)", name,
-	    a.orig_override ? a.orig_override : "cleared");
+	srp_say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)",
+		name);
+	srp_say(plan, "release %s: rebind to its original driver %s", name,
+		a.orig_driver ? a.orig_driver : "(none: leave unbound)");
+	srp_say(plan, "release %s: restore driver_override (%s)", name,
+		a.orig_override ? a.orig_override : "cleared");
 	if (dry_run) {
-		say(plan, "dry run: nothing was changed");
+		srp_say(plan, "dry run: nothing was changed");
 		r = 0;
 		goto out;
 	}
 
-	r = write_intent(host, l, SRP_OP_RELEASE, &a, err);
+	r = write_intent(&t, SRP_OP_RELEASE, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "release %s: recording the intent: ", name);
 		goto out;
 	}
-	r = restore_vf(host, inv, &a, err);
+	r = srp_undo_vf(host, inv, &a, err);
 	if (r < 0) {
 		srp_err_prefix(err, "release %s: ", name);
 		goto undo;
 	}
-	srp_pending_clear(&l->pending);
-	(void)srp_ledger_remove(l, vfaddr);
-	r = srp_ledger_commit(host, l, err);
+	(void)srp_ledger_remove(t.l, vfaddr);
+	r = srp_txn_commit(&t, err);
 	if (r < 0)
 		srp_err_prefix(err, "release %s: the VF is back, but the ledger could not be "
 			       "updated (the next run finishes it): ", name);
@@ -575,31 +416,28 @@ undo: {
 			       "to finish the release] ", undo.msg);
 		goto out;
 	}
-	srp_pending_clear(&l->pending);
-	if (srp_ledger_commit(host, l, &undo) < 0)
+	if (srp_txn_abort(&t, &undo) < 0)
 		srp_err_prefix(err, "[clearing the intent failed: %s] ", undo.msg);
 	}
 out:
 	srp_assignment_clear(&a);
 	srp_inventory_free(inv);
-	srp_ledger_close(l);
+	srp_txn_end(&t);
 	return r;
 }
 
-int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
+int srp_restore(struct srp_host *host, const struct srp_plan *log, struct srp_err *err)
 {
 	struct srp_inventory *inv = NULL;
-	struct srp_ledger *l = NULL;
+	struct srp_txn t;
 	int r, failed = 0;
 
-	r = srp_ledger_open(host, &l, err);
+	r = srp_txn_begin(host, log, &t, err);
 	if (r < 0)
 		return r;
-	r = srp_repair(host, l, log, err);
-	if (r >= 0)
-		r = srp_inventory_scan(host, &inv, err);
-	for (size_t i = 0; r >= 0 && i < l->n; i++) {
-		const struct srp_assignment *a = &l->a[i];
+	r = srp_inventory_scan(host, &inv, err);
+	for (size_t i = 0; r >= 0 && i < t.l->n; i++) {
+		const struct srp_assignment *a = &t.l->a[i];
 		const struct srp_backend_ops *be;
 		const struct srp_dev *vf;
 		struct srp_err one = { 0 };
@@ -615,16 +453,16 @@ int srp_restore(struct srp_host *host, FILE *log, struct srp_err *err)
 		} else if (be == NULL) {
 			srp_err_set(&one, -ENOENT, "backend '%s' of %s is not available", a->backend, name);
 		} else if (reassign(host, vf, a, &one) == 0) {
-			say(log, "restore %s: held by %s for domain '%s', switch settings applied",
-			    name, be->stub_driver, a->domain);
+			srp_say(log, "restore %s: held by %s for domain '%s', switch settings applied",
+				name, be->stub_drivers[0], a->domain);
 			continue;
 		}
-		say(log, "restore: %s", one.msg);
+		srp_say(log, "restore: %s", one.msg);
 		if (!failed++)
 			srp_err_set(err, one.code, "%s", one.msg);
 	}
 	srp_inventory_free(inv);
-	srp_ledger_close(l);
+	srp_txn_end(&t);
 	if (r < 0)
 		return r;
 	return failed ? err ? err->code : -EIO : 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/backend.h"
 #include "core/config.h"
 #include "core/host.h"
 #include "core/ledger.h"
@@ -105,13 +106,8 @@ static const char *owner(const struct srp_ledger *l, const struct srp_dev *d)
 	return a ? a->tenant : NULL;
 }
 
-static int is_stub(const char *driver)
-{
-	return driver && (!strcmp(driver, "vfio-pci") || !strcmp(driver, "pciback") ||
-			  !strcmp(driver, "pci-stub"));
-}
-
-static void audit_groups(struct srp_findings *f, const struct srp_inventory *inv,
+static void audit_groups(struct srp_findings *f, const struct srp_host *host,
+			 const struct srp_inventory *inv,
 			 const struct srp_ledger *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -140,7 +136,7 @@ static void audit_groups(struct srp_findings *f, const struct srp_inventory *inv
 					 vf->group->id, a->tenant, vf->name, o, m->name);
 				EVIDENCE(it, "/sys/kernel/iommu_groups/%u/devices", vf->group->id);
 				REMEDY(it, "release one of them: a group is one isolation unit");
-			} else if (!o && m->driver && !is_stub(m->driver)) {
+			} else if (!o && m->driver && !srp_backend_is_stub(host, m->driver)) {
 				it = add(f, "SRP-GROUP-001", SRP_SEV_CRITICAL, "vf", vf->name, a->tenant,
 					 "IOMMU group %u of the assigned VF also holds %s, bound to host "
 					 "driver %s", vf->group->id, m->name, m->driver);
@@ -459,8 +455,9 @@ static void audit_switches(struct srp_findings *f, const struct srp_config *cfg,
 	free(pv);
 }
 
-static void audit_ledger(struct srp_findings *f, const struct srp_config *cfg,
-			 const struct srp_inventory *inv, const struct srp_ledger *l)
+static void audit_ledger(struct srp_findings *f, const struct srp_host *host,
+			 const struct srp_config *cfg, const struct srp_inventory *inv,
+			 const struct srp_ledger *l)
 {
 	char name[SRP_BDF_STRLEN];
 	struct srp_finding *it;
@@ -494,7 +491,7 @@ static void audit_ledger(struct srp_findings *f, const struct srp_config *cfg,
 			       "srpass restore)", name);
 			continue;
 		}
-		if (vf->driver == NULL || !is_stub(vf->driver)) {
+		if (vf->driver == NULL || !srp_backend_is_stub(host, vf->driver)) {
 			it = add(f, "SRP-LEDGER-002", SRP_SEV_CRITICAL, "vf", name, a->tenant,
 				 "assigned to '%s'/'%s' but bound to %s, not a stub driver", a->tenant,
 				 a->domain, vf->driver ? vf->driver : "no driver");
@@ -505,7 +502,7 @@ static void audit_ledger(struct srp_findings *f, const struct srp_config *cfg,
 	for (size_t i = 0; i < inv->n_devs; i++) {
 		const struct srp_dev *d = &inv->devs[i];
 
-		if (d->kind != SRP_DEV_VF || !is_stub(d->driver) || srp_ledger_find(l, &d->addr))
+		if (d->kind != SRP_DEV_VF || !srp_backend_is_stub(host, d->driver) || srp_ledger_find(l, &d->addr))
 			continue;
 		/* the VF of an interrupted assign or release: LEDGER-003 covers it */
 		if ((l->pending.op == SRP_OP_ASSIGN || l->pending.op == SRP_OP_RELEASE) &&
@@ -544,12 +541,12 @@ int srp_audit(struct srp_host *host, const struct srp_config *cfg,
 	if (r < 0)
 		return r;
 	audit_host(&f, &io);
-	audit_groups(&f, inv, l);
+	audit_groups(&f, host, inv, l);
 	audit_acs(&f, host, inv, l);
 	audit_dedicated(&f, cfg, inv, l);
 	if (sw != NULL)
 		audit_switches(&f, cfg, inv, l, sw);
-	audit_ledger(&f, cfg, inv, l);
+	audit_ledger(&f, host, cfg, inv, l);
 	if (f.oom) {
 		srp_findings_free(&f);
 		return srp_err_set(err, -ENOMEM, "out of memory");

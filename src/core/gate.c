@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/backend.h"
 #include "core/host.h"
 #include "core/ledger.h"
 #include "srpass/err.h"
@@ -57,6 +58,9 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg, const struct s
 	q.vlan = req->vlan;
 	q.has_mac = req->has_mac;
 	memcpy(q.mac, req->mac, sizeof(q.mac));
+	q.rate = req->rate;
+	q.trust = req->trust;
+	q.spoofchk_off = req->spoofchk_off;
 
 	peers = calloc(l->n ? l->n : 1, sizeof(*peers));
 	macs = calloc(l->n ? l->n : 1, sizeof(*macs));
@@ -112,8 +116,7 @@ int srp_gate(struct srp_host *host, const struct srp_config *cfg, const struct s
 		if (o != NULL) {
 			if (strcmp(o->tenant, req->tenant) != 0)
 				q.iommu_other_tenant = true;
-		} else if (m->driver != NULL && strcmp(m->driver, "vfio-pci") != 0 &&
-			   strcmp(m->driver, "pciback") != 0 && strcmp(m->driver, "pci-stub") != 0) {
+		} else if (m->driver != NULL && !srp_backend_is_stub(host, m->driver)) {
 			q.iommu_host = true;
 		}
 	}

@@ -20,6 +20,9 @@ struct srp_gate_req {
 	uint16_t vlan;			/* 0: let the policy choose */
 	bool has_mac;
 	uint8_t mac[6];
+	uint32_t rate;			/* Mbps; 0: the tenant's max_rate */
+	bool trust;			/* a trusted VF */
+	bool spoofchk_off;		/* spoof checking off */
 	enum srp_pf_switch pf_switch;	/* as the switch reports it */
 	/* The PF's VFs as its switch reports them (NULL: unknown): their
 	 * MACs are in use, whoever set them. */

@@ -37,6 +37,7 @@ void srp_assignment_clear(struct srp_assignment *a)
 {
 	free(a->orig_driver);
 	free(a->orig_override);
+	free(a->forced);
 	if (a->orig_switch)
 		json_object_put(a->orig_switch);
 	memset(a, 0, sizeof(*a));
@@ -45,6 +46,8 @@ void srp_assignment_clear(struct srp_assignment *a)
 void srp_pending_clear(struct srp_pending *p)
 {
 	srp_assignment_clear(&p->a);
+	if (p->before)
+		json_object_put(p->before);
 	memset(p, 0, sizeof(*p));
 	p->op = SRP_OP_NONE;
 	p->old_autoprobe = -1;
@@ -70,6 +73,7 @@ int srp_assignment_copy(struct srp_assignment *dst, const struct srp_assignment 
 	dst->orig_driver = dup_or_null(src->orig_driver, &oom);
 	dst->orig_override = dup_or_null(src->orig_override, &oom);
 	dst->orig_switch = src->orig_switch ? json_object_get(src->orig_switch) : NULL;
+	dst->forced = dup_or_null(src->forced, &oom);
 	if (oom) {
 		srp_assignment_clear(dst);
 		return -ENOMEM;
@@ -116,6 +120,7 @@ int srp_ledger_remove(struct srp_ledger *l, const struct srp_bdf *vf)
 static const char *const op_names[] = {
 	[SRP_OP_NONE] = "none", [SRP_OP_ASSIGN] = "assign",
 	[SRP_OP_RELEASE] = "release", [SRP_OP_NUMVFS] = "numvfs",
+	[SRP_OP_VFSET] = "vfset",
 };
 
 static struct json_object *str_or_null(const char *s)
@@ -152,6 +157,8 @@ static struct json_object *assignment_to_json(const struct srp_assignment *a)
 	} else {
 		json_object_object_add(o, "applied", NULL);
 	}
+	if (a->forced)
+		json_object_object_add(o, "forced", json_object_new_string(a->forced));
 	return o;
 }
 
@@ -244,6 +251,24 @@ static int applied_from_json(struct json_object *o, struct srp_assignment *a)
 	return 0;
 }
 
+/* Optional (ledgers before `vf set --force` lack it): printable text. */
+static int forced_from_json(struct json_object *o, struct srp_assignment *a)
+{
+	struct json_object *v;
+	const char *t;
+
+	if (!json_object_object_get_ex(o, "forced", &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0 ||
+	    json_object_get_string_len(v) > 4096)
+		return -EBADMSG;
+	for (t = json_object_get_string(v); *t; t++)
+		if ((unsigned char)*t < 0x20)
+			return -EBADMSG;
+	a->forced = strdup(json_object_get_string(v));
+	return a->forced ? 0 : -ENOMEM;
+}
+
 static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 				const char **ret_what)
 {
@@ -287,6 +312,10 @@ static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 		*ret_what = "applied";
 		r = applied_from_json(o, a);
 	}
+	if (r == 0) {
+		*ret_what = "forced";
+		r = forced_from_json(o, a);
+	}
 	if (r < 0)
 		srp_assignment_clear(a);
 	return r;
@@ -312,6 +341,14 @@ static struct json_object *ledger_to_json(const struct srp_ledger *l)
 					       json_object_new_int64(l->pending.old_numvfs));
 			json_object_object_add(p, "old_autoprobe",
 					       json_object_new_int(l->pending.old_autoprobe));
+		} else if (l->pending.op == SRP_OP_VFSET) {
+			json_object_object_add(p, "vf", json_object_new_string(
+						       srp_bdf_format(&l->pending.vf, b)));
+			json_object_object_add(p, "pf", json_object_new_string(
+						       srp_bdf_format(&l->pending.pf, b)));
+			json_object_object_add(p, "vf_index",
+					       json_object_new_int(l->pending.vf_index));
+			json_object_object_add(p, "before", json_object_get(l->pending.before));
 		} else {
 			json_object_object_add(p, "assignment", assignment_to_json(&l->pending.a));
 		}
@@ -351,6 +388,24 @@ static int pending_from_json(struct json_object *p, struct srp_pending *ret, con
 		    json_object_get_int64(v) < -1 || json_object_get_int64(v) > 1)
 			return -EBADMSG;
 		ret->old_autoprobe = (int)json_object_get_int64(v);
+		return 0;
+	}
+	if (ret->op == SRP_OP_VFSET) {
+		*what = "pending.vf";
+		if (get_bdf(p, "vf", &ret->vf) < 0)
+			return -EBADMSG;
+		*what = "pending.pf";
+		if (get_bdf(p, "pf", &ret->pf) < 0)
+			return -EBADMSG;
+		*what = "pending.vf_index";
+		if (get_field(p, "vf_index", json_type_int, 0, &v) < 0 ||
+		    json_object_get_int64(v) < 0 || json_object_get_int64(v) > 65535)
+			return -EBADMSG;
+		ret->vf_index = (int)json_object_get_int64(v);
+		*what = "pending.before";
+		if (get_field(p, "before", json_type_object, 0, &v) < 0)
+			return -EBADMSG;
+		ret->before = json_object_get(v);
 		return 0;
 	}
 	*what = "pending.assignment";
@@ -508,6 +563,40 @@ static int make_state_dir(const struct srp_sys *sys, const char *dir, struct srp
 	}
 }
 
+/*
+ * The lock, waited for at most host->lock_wait_ms: a caller that asked
+ * for a change should hear that the host is busy, not hang behind a
+ * stuck srpass.  The holder leaves its pid in the file for that message.
+ */
+static int take_lock(struct srp_host *host, int fd, const char *path, struct srp_err *err)
+{
+	const struct srp_sys *sys = &host->sys;
+	unsigned int waited = 0, step = 20;
+	char holder[32] = "", pid[24];
+	int n;
+
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return srp_err_set(err, -errno, "cannot lock '%s'", path);
+		if (waited >= host->lock_wait_ms) {
+			n = (int)pread(fd, holder, sizeof(holder) - 1, 0);
+			holder[n > 0 ? n : 0] = '\0';
+			holder[strcspn(holder, "\n")] = '\0';
+			return srp_err_set(err, -EBUSY, "the host is busy: another srpass (pid %s) "
+					   "holds '%s'; tried for %u ms (--wait SECS)",
+					   holder[0] ? holder : "unknown", path, host->lock_wait_ms);
+		}
+		sys->ops->sleep_ms(sys, step);
+		waited += step;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		return srp_err_set(err, -errno, "cannot write '%s'", path);
+	return 0;
+}
+
 int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_err *err)
 {
 	const struct srp_sys *sys = &host->sys;
@@ -528,12 +617,9 @@ int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_e
 		r = srp_err_set(err, l->lockfd, "cannot open lock file '%s'", lock);
 		goto fail;
 	}
-	while (flock(l->lockfd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			r = srp_err_set(err, -errno, "cannot lock '%s'", lock);
-			goto fail;
-		}
-	}
+	r = take_lock(host, l->lockfd, lock, err);
+	if (r < 0)
+		goto fail;
 	r = ledger_read(host, l, err);
 	if (r < 0)
 		goto fail;

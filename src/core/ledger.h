@@ -33,6 +33,9 @@ struct srp_assignment {
 	uint8_t mac[6];
 	int spoofchk, trust;		/* 0/1 */
 	uint32_t max_rate;		/* Mbps, 0: none */
+	/* The policy's refusals an operator overrode with `vf set --force`,
+	 * as "ID: reason; ..." (NULL: none).  Audit still reports the VF. */
+	char *forced;
 };
 
 enum srp_op {
@@ -40,6 +43,7 @@ enum srp_op {
 	SRP_OP_ASSIGN,			/* recover undoes it */
 	SRP_OP_RELEASE,			/* recover finishes it */
 	SRP_OP_NUMVFS,			/* recover puts numvfs/autoprobe back */
+	SRP_OP_VFSET,			/* recover puts the VF's switch state back */
 };
 
 /* The write-ahead intent: written before the first host change of an
@@ -47,9 +51,12 @@ enum srp_op {
 struct srp_pending {
 	enum srp_op op;
 	struct srp_assignment a;	/* ASSIGN, RELEASE */
-	struct srp_bdf pf;		/* NUMVFS */
+	struct srp_bdf pf;		/* NUMVFS, VFSET */
 	unsigned int old_numvfs;
 	int old_autoprobe;		/* -1: not touched */
+	struct srp_bdf vf;		/* VFSET: the VF, its index on pf, */
+	int vf_index;
+	struct json_object *before;	/* and its switch state before */
 };
 
 struct srp_ledger {
@@ -65,8 +72,9 @@ struct srp_ledger {
  * srp_ledger_open - lock the state directory (creating it 0700 if
  * missing) and read the ledger.  The lock is exclusive and held until
  * srp_ledger_close(): callers that change the host hold it for the
- * whole operation.  A malformed ledger is an error naming the file and
- * never silently reset.
+ * whole operation.  Another holder is waited for host->lock_wait_ms at
+ * most, then -EBUSY names it (the lock file holds the holder's pid).  A
+ * malformed ledger is an error naming the file and never silently reset.
  */
 int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_err *err);
 /* Read without locking or creating anything (list, audit).  A host

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/backend.h"
 #include "core/host.h"
 #include "os/pcilib.h"
 #include "srpass/err.h"
@@ -355,28 +356,11 @@ static void check_pf(struct srp_checks *c, struct srp_host *host, const struct s
 	}
 }
 
-/*
- * A Xen dom0 has /proc/xen.  So does a domU, so when xenfs is mounted
- * there its capabilities decide: "control_d" only in dom0.  Without
- * xenfs mounted there is no telling; assume dom0 and check.
- */
-static int xen_dom0(const struct srp_sys *sys)
-{
-	char caps[64];
-	mode_t mode;
-	int r;
-
-	if (srp_sys_lstat(sys, "/proc/xen", &mode) < 0 || !S_ISDIR(mode))
-		return 0;
-	r = srp_sysfs_read_str(sys, "/proc/xen/capabilities", caps, sizeof(caps), NULL);
-	if (r == -ENOENT)
-		return 1;
-	return r == 0 && strstr(caps, "control_d") != NULL;
-}
-
 int srp_readiness(struct srp_host *host, const struct srp_inventory *inv,
 		  struct srp_checks *c, struct srp_err *err)
 {
+	const struct srp_backend_ops *const *table;
+	size_t n_backends;
 	struct srp_iommu_facts f;
 	size_t pfs = 0, want;
 	int r;
@@ -411,9 +395,15 @@ int srp_readiness(struct srp_host *host, const struct srp_inventory *inv,
 			fmt(it->evidence, sizeof(it->evidence), "/sys/bus/pci/devices/*/sriov_totalvfs");
 		}
 	}
-	check_driver(c, &host->sys, "SRP-CHK-VFIO", "vfio-pci", SRP_WARN, "modprobe vfio-pci");
-	if (xen_dom0(&host->sys))
-		check_driver(c, &host->sys, "SRP-CHK-PCIBACK", "pciback", SRP_FAIL,
-			     "modprobe xen-pciback");
+	/* what each backend needs, as its table entry declares it */
+	table = srp_host_backends(host, &n_backends);
+	for (size_t b = 0; b < n_backends; b++)
+		for (size_t i = 0; i < table[b]->n_checks; i++) {
+			const struct srp_backend_check *k = &table[b]->checks[i];
+
+			if (k->applies == NULL || k->applies(host) == 1)
+				check_driver(c, &host->sys, k->id, k->driver,
+					     k->fail ? SRP_FAIL : SRP_WARN, k->remedy);
+		}
 	return c->n && c->items ? 0 : srp_err_set(err, -ENOMEM, "out of memory");
 }

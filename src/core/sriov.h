@@ -3,13 +3,11 @@
 #ifndef SRP_SRIOV_H
 #define SRP_SRIOV_H
 
-#include <stdio.h>
-
+#include "srpass/assign.h"
 #include "srpass/bdf.h"
 
 struct srp_host;
 struct srp_err;
-struct srp_ledger;
 
 /*
  * srp_sriov_set - give pf n VFs (0 removes them all).  The kernel only
@@ -20,9 +18,6 @@ struct srp_ledger;
  * failure numvfs and autoprobe are put back.
  */
 int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pf, unsigned int n,
-		  int autoprobe_off, int dry_run, FILE *plan, struct srp_err *err);
-
-/* Undo an interrupted srp_sriov_set() recorded in l->pending (recovery). */
-int srp_sriov_undo(struct srp_host *host, const struct srp_ledger *l, struct srp_err *err);
+		  int autoprobe_off, int dry_run, const struct srp_plan *plan, struct srp_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "os/sysfs.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,4 +124,52 @@ int srp_sysfs_link_bdf(const struct srp_sys *sys, const char *path, struct srp_b
 		return srp_err_set(err, -EINVAL, "link '%s' does not point to a PCI device ('%s')",
 				   path, name);
 	return 0;
+}
+
+int srp_sysfs_dev_write_uint(const struct srp_sys *sys, const struct srp_bdf *dev,
+			     const char *attr, unsigned int v, struct srp_err *err)
+{
+	char path[PATH_MAX], val[16];
+	int r;
+
+	if (srp_sysfs_dev_path(path, sizeof(path), dev, attr) < 0)
+		return srp_err_set(err, -ENAMETOOLONG, "path too long");
+	snprintf(val, sizeof(val), "%u", v);
+	r = srp_sys_write_str(sys, path, val);
+	if (r < 0)
+		return srp_err_set(err, r, "cannot write %s to '%s'%s", val, path,
+				   r == -ERANGE ? " (more than sriov_totalvfs)" :
+				   r == -ENOENT ? " (no PF driver bound?)" : "");
+	return 0;
+}
+
+int srp_sysfs_numvfs_read(const struct srp_sys *sys, const struct srp_bdf *pf, unsigned int *ret,
+			  struct srp_err *err)
+{
+	char path[PATH_MAX];
+	unsigned long v;
+	int r;
+
+	if (srp_sysfs_dev_path(path, sizeof(path), pf, "sriov_numvfs") < 0)
+		return srp_err_set(err, -ENAMETOOLONG, "path too long");
+	r = srp_sysfs_read_ulong(sys, path, 10, 65535, &v, err);
+	if (r < 0)
+		return r;
+	*ret = (unsigned int)v;
+	return 0;
+}
+
+int srp_sysfs_numvfs_set(const struct srp_sys *sys, const struct srp_bdf *pf, unsigned int from,
+			 unsigned int to, struct srp_err *err)
+{
+	int r;
+
+	if (from == to)
+		return 0;
+	if (from != 0 && to != 0) {
+		r = srp_sysfs_dev_write_uint(sys, pf, "sriov_numvfs", 0, err);
+		if (r < 0)
+			return r;
+	}
+	return srp_sysfs_dev_write_uint(sys, pf, "sriov_numvfs", to, err);
 }

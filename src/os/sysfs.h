@@ -45,4 +45,15 @@ int srp_sysfs_link_name(const struct srp_sys *sys, const char *path, char *buf, 
 int srp_sysfs_link_bdf(const struct srp_sys *sys, const char *path, struct srp_bdf *ret,
 		       struct srp_err *err);
 
+/* Write v to attribute attr of dev; err names the file (and, for
+ * sriov_numvfs, the kernel's usual reasons). */
+int srp_sysfs_dev_write_uint(const struct srp_sys *sys, const struct srp_bdf *dev,
+			     const char *attr, unsigned int v, struct srp_err *err);
+/* sriov_numvfs of pf, and setting it from -> to (through 0, as the kernel
+ * requires between two non-zero counts). */
+int srp_sysfs_numvfs_read(const struct srp_sys *sys, const struct srp_bdf *pf, unsigned int *ret,
+			  struct srp_err *err);
+int srp_sysfs_numvfs_set(const struct srp_sys *sys, const struct srp_bdf *pf, unsigned int from,
+			 unsigned int to, struct srp_err *err);
+
 #endif

@@ -211,7 +211,7 @@ if "$SRPASS" --root "$root" assign 0000:03:02.0 --tenant blue --domain web1 --vl
 		>"$tmp/assign.log" 2>&1 &&
    "$SRPASS" --root "$root" assign 0000:03:02.1 --tenant red --domain db1 \
 		>>"$tmp/assign.log" 2>&1 &&
-   "$SRPASS" --root "$root" vf set 0000:03:02.1 trust on >>"$tmp/assign.log" 2>&1; then
+   "$SRPASS" --root "$root" vf set --force 0000:03:02.1 trust on >>"$tmp/assign.log" 2>&1; then
 	ok "demo: two VFs assigned, one made trusted by hand"
 else
 	not_ok "demo: two VFs assigned, one made trusted by hand"

@@ -28,58 +28,80 @@
 
 /*
  * The Xen backend hands a VF to pciback through libxl, which unbinds it
- * and records the original driver itself; the core still records it too
- * and passes it back on release.  The mock checks what it is given.
+ * and records the original driver itself (SRP_BACKEND_REBINDS); the core
+ * still records it too and passes it back on unprepare.  The mock holds a
+ * "context" between open and close, and checks what it is given.
  */
+static int opened;		/* open contexts: every open is closed */
+
 static int mock_detect(struct srp_host *host)
 {
 	(void)host;
 	return 1;
 }
 
-static int mock_assign(struct srp_host *host, const struct srp_dev *vf,
-		       const struct srp_assignment *a, struct srp_err *err)
+static int mock_open(struct srp_backend *be, struct srp_err *err)
 {
-	const char *name = vf->name;
-	const char *orig = a->orig_driver;
-	int r;
-
-	(void)host;
-	check_expected_ptr(name);
-	check_expected_ptr(orig);
-	r = mock_type(int);
-	return r < 0 ? srp_err_set(err, r, "libxl_device_pci_assignable_add failed") : 0;
+	(void)err;
+	be->data = &opened;
+	opened++;
+	return 0;
 }
 
-static int mock_release(struct srp_host *host, const struct srp_dev *vf,
+static void mock_close(struct srp_backend *be)
+{
+	assert_ptr_equal(be->data, &opened);
+	opened--;
+}
+
+static int mock_prepare(struct srp_backend *be, const struct srp_dev *vf,
 			const struct srp_assignment *a, struct srp_err *err)
 {
 	const char *name = vf->name;
 	const char *orig = a->orig_driver;
 	int r;
 
-	(void)host;
+	assert_ptr_equal(be->data, &opened);
+	check_expected_ptr(name);
+	check_expected_ptr(orig);
+	r = mock_type(int);
+	return r < 0 ? srp_err_set(err, r, "libxl_device_pci_assignable_add failed") : 0;
+}
+
+static int mock_unprepare(struct srp_backend *be, const struct srp_dev *vf,
+			  const struct srp_assignment *a, struct srp_err *err)
+{
+	const char *name = vf->name;
+	const char *orig = a->orig_driver;
+	int r;
+
+	assert_ptr_equal(be->data, &opened);
 	check_expected_ptr(name);
 	check_expected_ptr(orig);
 	r = mock_type(int);
 	return r < 0 ? srp_err_set(err, r, "libxl_device_pci_assignable_remove failed") : 0;
 }
 
-static int mock_status(struct srp_host *host, const struct srp_dev *vf, struct srp_err *err)
+static int mock_status(struct srp_backend *be, const struct srp_dev *vf, struct srp_err *err)
 {
-	(void)host;
+	(void)be;
 	(void)vf;
 	(void)err;
 	return 0;
 }
 
+static const char *const mock_stubs[] = { "pciback", NULL };
+
 static const struct srp_backend_ops mock_xen = {
 	.name = "xen",
 	.help = "mock: pciback through libxl",
-	.stub_driver = "pciback",
+	.flags = SRP_BACKEND_REBINDS,
+	.stub_drivers = mock_stubs,
 	.detect = mock_detect,
-	.assign = mock_assign,
-	.release = mock_release,
+	.open = mock_open,
+	.close = mock_close,
+	.prepare = mock_prepare,
+	.unprepare = mock_unprepare,
 	.status = mock_status,
 };
 
@@ -145,6 +167,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
+	assert_int_equal(opened, 0);
 	srp_config_free(f->cfg);
 	srp_host_close(f->host);
 	fakehost_free(f->fh);
@@ -177,9 +200,9 @@ static void test_assign_and_release_through_the_backend(void **state)
 	struct srp_ledger *l;
 	struct srp_bdf vf;
 
-	expect_string(mock_assign, name, VF);
-	expect_string(mock_assign, orig, "iavf");
-	will_return(mock_assign, 0);
+	expect_string(mock_prepare, name, VF);
+	expect_string(mock_prepare, orig, "iavf");
+	will_return(mock_prepare, 0);
 	if (assign(f, "blue", 100, &err) < 0)
 		fail_msg("assign: %s", err.msg);
 	l = ledger(f);
@@ -190,9 +213,9 @@ static void test_assign_and_release_through_the_backend(void **state)
 	srp_ledger_close(l);
 
 	/* release hands the recorded original driver back to the backend */
-	expect_string(mock_release, name, VF);
-	expect_string(mock_release, orig, "iavf");
-	will_return(mock_release, 0);
+	expect_string(mock_unprepare, name, VF);
+	expect_string(mock_unprepare, orig, "iavf");
+	will_return(mock_unprepare, 0);
 	if (srp_release(f->host, &vf, 0, NULL, &err) < 0)
 		fail_msg("release: %s", err.msg);
 	l = ledger(f);
@@ -215,9 +238,13 @@ static void test_backend_failure_leaves_nothing(void **state)
 	assert_int_equal(srp_bdf_parse(VF, &dry.vf), 0);
 	assert_int_equal(srp_assign(f->host, f->cfg, &dry, NULL, &err), 0);
 	assert_int_equal(treediff_snapshot(&f->host->sys, "/", skip, &before), 0);
-	expect_string(mock_assign, name, VF);
-	expect_string(mock_assign, orig, "iavf");
-	will_return(mock_assign, -EIO);
+	expect_string(mock_prepare, name, VF);
+	expect_string(mock_prepare, orig, "iavf");
+	will_return(mock_prepare, -EIO);
+	/* prepare may fail half-way: the core takes the way back */
+	expect_string(mock_unprepare, name, VF);
+	expect_string(mock_unprepare, orig, "iavf");
+	will_return(mock_unprepare, 0);
 	assert_int_equal(assign(f, "blue", 100, &err), -EIO);
 	assert_non_null(strstr(err.msg, "pciback"));
 	assert_non_null(strstr(err.msg, "libxl_device_pci_assignable_add"));
@@ -239,12 +266,12 @@ static void test_switch_failure_rolls_the_backend_back(void **state)
 	struct srp_err err = { 0 };
 	struct srp_ledger *l;
 
-	expect_string(mock_assign, name, VF);
-	expect_string(mock_assign, orig, "iavf");
-	will_return(mock_assign, 0);
-	expect_string(mock_release, name, VF);
-	expect_string(mock_release, orig, "iavf");
-	will_return(mock_release, 0);
+	expect_string(mock_prepare, name, VF);
+	expect_string(mock_prepare, orig, "iavf");
+	will_return(mock_prepare, 0);
+	expect_string(mock_unprepare, name, VF);
+	expect_string(mock_unprepare, orig, "iavf");
+	will_return(mock_unprepare, 0);
 	assert_true(assign(f, "slow", 300, &err) < 0);
 	assert_non_null(strstr(err.msg, "programming PF enp3s0f0"));
 	l = ledger(f);
@@ -256,13 +283,73 @@ static void test_switch_failure_rolls_the_backend_back(void **state)
 static void test_backend_lookup(void **state)
 {
 	struct fx *f = *state;
+	struct srp_backend *be = NULL;
+	struct srp_err err = { 0 };
 
 	assert_ptr_equal(srp_backend_find(f->host, "xen"), &mock_xen);
 	assert_ptr_equal(srp_backend_find(f->host, "auto"), &mock_xen);
 	assert_null(srp_backend_find(f->host, "kvm"));
+	assert_int_equal(srp_backend_open(f->host, "kvm", &be, &err), -ENOENT);
+	assert_string_equal(err.msg, "unknown backend 'kvm' (known: xen)");
+	assert_int_equal(opened, 0);
+	assert_int_equal(srp_backend_open(f->host, "auto", &be, &err), 0);
+	assert_int_equal(opened, 1);
+	assert_string_equal(srp_backend_stub(be), "pciback");
+	srp_backend_close(be);
+	assert_int_equal(opened, 0);
+	assert_true(srp_backend_is_stub(f->host, "pciback"));
+	assert_false(srp_backend_is_stub(f->host, "vfio-pci"));	/* not in this table */
+
 	f->host->backends = NULL;	/* the built-in table */
 	assert_ptr_equal(srp_backend_find(f->host, "kvm"), &srp_backend_kvm);
+	assert_ptr_equal(srp_backend_lookup("xen"), &srp_backend_xen);
 	assert_null(srp_backend_find(f->host, "bhyve"));
+	assert_null(srp_backend_lookup("auto"));
+	assert_true(srp_backend_is_stub(f->host, "vfio-pci"));
+	assert_true(srp_backend_is_stub(f->host, "pci-stub"));
+	assert_true(srp_backend_is_stub(f->host, "pciback"));
+	assert_false(srp_backend_is_stub(f->host, "iavf"));
+	assert_false(srp_backend_is_stub(f->host, NULL));
+}
+
+/* The guest side is a pure formatter per backend, into the caller's buffer. */
+static void test_launch_fragments(void **state)
+{
+	struct srp_dev vf = { .name = VF };
+	struct srp_assignment a = { 0 };
+	char buf[64], tiny[8];
+
+	(void)state;
+	assert_int_equal(srp_backend_kvm.launch(&vf, &a, buf, sizeof(buf)),
+			 (int)strlen("-device vfio-pci,host=" VF));
+	assert_string_equal(buf, "-device vfio-pci,host=" VF);
+	assert_int_equal(srp_backend_xen.launch(&vf, &a, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "'" VF "'");
+	/* too small: the length it needs, and a terminated prefix */
+	assert_int_equal(srp_backend_kvm.launch(&vf, &a, tiny, sizeof(tiny)),
+			 (int)strlen("-device vfio-pci,host=" VF));
+	assert_string_equal(tiny, "-device");
+}
+
+/* Each backend declares its stub drivers and readiness checks; the
+ * core spells none of them. */
+static void test_backends_declare_their_drivers(void **state)
+{
+	size_t n;
+	const struct srp_backend_ops *const *t = srp_backends(&n);
+
+	(void)state;
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i]->stub_drivers);
+		assert_non_null(t[i]->stub_drivers[0]);
+		assert_true(t[i]->n_checks >= 1);
+		assert_string_equal(t[i]->checks[0].driver, t[i]->stub_drivers[0]);
+		assert_non_null(t[i]->prepare);
+		assert_non_null(t[i]->launch);
+	}
+	assert_false(srp_backend_kvm.flags & SRP_BACKEND_REBINDS);
+	assert_true(srp_backend_xen.flags & SRP_BACKEND_REBINDS);
 }
 
 int main(void)
@@ -274,6 +361,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_switch_failure_rolls_the_backend_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_backend_lookup, setup, teardown),
+		cmocka_unit_test(test_launch_fragments),
+		cmocka_unit_test(test_backends_declare_their_drivers),
 	};
 
 	return cmocka_run_group_tests_name("backend", tests, NULL, NULL);
