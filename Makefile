@@ -6,6 +6,7 @@
 #   make SANITIZE=1 ...   the same with ASan + UBSan (objects in build-san/)
 #   make WERROR=1 ...     warnings are errors (CI)
 
+VERSION := 0.1.0
 CC      ?= cc
 PKG     ?= pkg-config
 SANITIZE ?= 0
@@ -22,7 +23,7 @@ CMOCKA_LIBS := $(shell $(PKG) --libs cmocka 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral \
-	   -D_FILE_OFFSET_BITS=64 -fno-strict-aliasing
+	   -D_FILE_OFFSET_BITS=64 -fno-strict-aliasing -fPIC -fvisibility=hidden
 CPPFLAGS += -Iinclude -Isrc $(PKG_CFLAGS) $(INI_CFLAGS)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
@@ -52,8 +53,16 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS := $(BUILD)/tests/mkhost
 
-.PHONY: all sim deps check demo clean bench
-all: $(BUILD)/srpass $(BUILD)/libsrpass.a
+# libsrpass.so exports only the API of include/srpass/ (SRP_API); the
+# programs link the archive, which has the insides too.
+SO_VERSION := 0
+SO_NAME    := libsrpass.so.$(SO_VERSION)
+LIB_SO     := $(BUILD)/$(SO_NAME)
+PC_UNINST  := $(BUILD)/pkgconfig/srpass.pc
+
+.PHONY: all sim lib deps check demo clean bench
+all: $(BUILD)/srpass $(BUILD)/libsrpass.a lib
+lib: $(LIB_SO) $(BUILD)/libsrpass.so $(PC_UNINST)
 # srpass on the simulated platform, for the demo and the tests
 sim: $(BUILD)/srpass-sim $(TOOL_BINS)
 
@@ -71,6 +80,18 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(BUILD)/libsrpass.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
+
+$(LIB_SO): $(CORE_OBJS)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SO_NAME) -Wl,--no-undefined -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libsrpass.so: $(LIB_SO)
+	ln -sf $(SO_NAME) $@
+
+# srpass.pc for this build tree (make install writes one for its prefix)
+$(PC_UNINST): conf/srpass.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@libdir@|$(abspath $(BUILD))|' -e 's|@includedir@|$(abspath include)|' \
+	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' $< >$@
 
 $(BUILD)/srpass: $(BUILD)/src/cli/main.o $(CLI_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

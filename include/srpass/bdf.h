@@ -3,6 +3,8 @@
 #ifndef SRPASS_BDF_H
 #define SRPASS_BDF_H
 
+#include "srpass/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +23,11 @@ struct srp_bdf {
  * Anything else (spaces, a longer domain, device > 1f, function > 7,
  * trailing text) is -EINVAL and *ret is left untouched.
  */
-int srp_bdf_parse(const char *s, struct srp_bdf *ret);
+SRP_API int srp_bdf_parse(const char *s, struct srp_bdf *ret);
 
 /* Canonical lower-case "dddd:bb:dd.f" into buf[SRP_BDF_STRLEN]; returns buf. */
-char *srp_bdf_format(const struct srp_bdf *a, char buf[SRP_BDF_STRLEN]);
+SRP_API char *srp_bdf_format(const struct srp_bdf *a, char buf[SRP_BDF_STRLEN]);
 
-int srp_bdf_cmp(const struct srp_bdf *a, const struct srp_bdf *b);
+SRP_API int srp_bdf_cmp(const struct srp_bdf *a, const struct srp_bdf *b);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef SRPASS_ERR_H
 #define SRPASS_ERR_H
 
+#include "srpass/api.h"
+
 /*
  * Every operation that can fail for more than one reason takes a
  * struct srp_err * as its last parameter and returns 0 (or a count) on
@@ -18,14 +20,14 @@ struct srp_err {
 
 /* Record the first error only.  Returns code, so callers can write
  * `return srp_err_set(err, -EINVAL, "...")`. */
-int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
+SRP_API int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Prepend context ("VF 0000:03:02.0: ") to an error already set. */
-void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
+SRP_API void srp_err_prefix(struct srp_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Forget a recorded error (a caller decided it does not matter). */
-void srp_err_clear(struct srp_err *err);
+SRP_API void srp_err_clear(struct srp_err *err);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef SRPASS_INVENTORY_H
 #define SRPASS_INVENTORY_H
 
+#include "srpass/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,13 +68,13 @@ struct srp_inventory {
  * On success *ret is a new snapshot the caller frees with
  * srp_inventory_free().  Reads only; no config space of VFs is read.
  */
-int srp_inventory_scan(struct srp_host *host, struct srp_inventory **ret, struct srp_err *err);
-void srp_inventory_free(struct srp_inventory *inv);
+SRP_API int srp_inventory_scan(struct srp_host *host, struct srp_inventory **ret, struct srp_err *err);
+SRP_API void srp_inventory_free(struct srp_inventory *inv);
 
 /* Borrowed, valid until srp_inventory_free(); NULL if absent. */
-const struct srp_dev *srp_inventory_find(const struct srp_inventory *inv,
+SRP_API const struct srp_dev *srp_inventory_find(const struct srp_inventory *inv,
 					 const struct srp_bdf *addr);
 
-const char *srp_dev_kind_name(enum srp_dev_kind kind);
+SRP_API const char *srp_dev_kind_name(enum srp_dev_kind kind);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "srpass/assign.h"
+#include "srpass/config.h"
 #include "core/host.h"
 #include "srpass/host.h"
 #include "base/util.h"
@@ -40,33 +41,6 @@ static const struct cmd cmds[] = {
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
 };
-
-#define DEFAULT_CONFIG "/etc/srpass/srpass.conf"
-
-/*
- * The configuration: --config FILE, else /etc/srpass/srpass.conf under
- * the host root; without that file, the defaults (and no tenants).  A
- * broken file is an error for every command.  [global] settles the
- * host's state directory and bind timeout.
- */
-static int load_config(struct srp_cli *cli)
-{
-	const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
-	int r;
-
-	r = srp_config_load(&cli->host->sys, path, &cli->cfg, &cli->err);
-	if (r == -ENOENT && cli->config == NULL) {
-		srp_err_clear(&cli->err);
-		cli->cfg = srp_config_new_default();
-		if (cli->cfg == NULL)
-			return srp_err_set(&cli->err, -ENOMEM, "out of memory");
-	} else if (r < 0) {
-		return r;
-	}
-	snprintf(cli->host->state_dir, sizeof(cli->host->state_dir), "%s", cli->cfg->state_dir);
-	cli->host->bind_timeout_ms = cli->cfg->bind_timeout_ms;
-	return 0;
-}
 
 static void plan_line(void *ctx, const char *line)
 {
@@ -152,7 +126,7 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	fail = cmd->fail;
 	hopts.root = cli.root;
 	if (cmd->needs_host && (srp_host_open_opts(&hopts, &cli.host, &cli.err) < 0 ||
-				load_config(&cli) < 0)) {
+				srp_config_open(cli.host, cli.config, &cli.cfg, &cli.err) < 0)) {
 		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
 		srp_host_close(cli.host);
 		return fail;

@@ -3,6 +3,8 @@
 #ifndef SRP_CONFIG_H
 #define SRP_CONFIG_H
 
+#include "srpass/config.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

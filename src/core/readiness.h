@@ -6,29 +6,13 @@
 #include <stddef.h>
 
 #include "srpass/bdf.h"
+#include "srpass/check.h"
 
 struct srp_host;
 struct srp_inventory;
 struct srp_dev;
 struct srp_err;
 
-enum srp_status { SRP_PASS, SRP_WARN, SRP_FAIL };
-
-struct srp_check {
-	const char *id;			/* stable: "SRP-CHK-IOMMU", ... */
-	enum srp_status status;
-	char subject[32];		/* "host", or a device address */
-	char message[256];
-	char evidence[160];		/* the file or register read */
-	char remedy[256];		/* empty on pass */
-};
-
-struct srp_checks {
-	struct srp_check *items;
-	size_t n, cap;
-};
-
-/* Facts the audit reuses. */
 struct srp_iommu_facts {
 	int iommu_units;		/* entries in /sys/class/iommu */
 	int groups;			/* entries in /sys/kernel/iommu_groups */
@@ -59,7 +43,5 @@ int srp_acs_gap(struct srp_host *host, const struct srp_dev *dev, struct srp_bdf
  * cannot be read at all. */
 int srp_readiness(struct srp_host *host, const struct srp_inventory *inv,
 		  struct srp_checks *checks, struct srp_err *err);
-void srp_checks_free(struct srp_checks *checks);
-const char *srp_status_name(enum srp_status s);
 
 #endif

@@ -18,11 +18,12 @@
 /*
  * libpci reports fatal errors through a hook it expects never to return
  * (it would exit()).  We jump back to the caller instead.  The hooks get
- * no user pointer, so this is process state, valid only inside
- * srp_pci_enumerate(); srpass is single-threaded.
+ * no user pointer, so the jump target is per thread (a library caller
+ * may scan two hosts from two threads), valid only inside the call that
+ * set it.
  */
-static jmp_buf pci_jmp;
-static char pci_msg[256];
+static __thread jmp_buf pci_jmp;
+static __thread char pci_msg[256];
 
 static void __attribute__((noreturn, format(printf, 1, 2))) pci_fatal(char *fmt, ...)
 {

@@ -20,6 +20,7 @@
 #include "lib/fakehost.h"
 #include "lib/faulty.h"
 #include "core/host.h"
+#include "core/platform.h"
 #include "core/ledger.h"
 #include "sim/simkernel.h"
 #include "core/sriov.h"
@@ -164,6 +165,30 @@ static void warm_up(struct fx *f)
 		fail_msg("assign: %s", err.msg);
 	if (do_release(f, VF0, &err) < 0)
 		fail_msg("release: %s", err.msg);
+}
+
+/*
+ * The production platform never looks for the simulator: on the very
+ * same tree, marker and all, it has the plain seam and the netlink switch
+ * (which opens no socket until asked), and an assign reaches sysfs as
+ * plain file writes that no simulated kernel answers.
+ */
+static void test_kernel_platform_ignores_the_marker(void **state)
+{
+	struct fx *f = *state;
+	struct srp_host *real = NULL;
+	struct srp_switch *sw = NULL;
+	struct srp_err err = { 0 };
+
+	assert_int_equal(srp_host_open(fakehost_root(f->fh), &real, &err), 0);
+	assert_false(srp_simkernel_attached(&real->sys));
+	assert_ptr_equal(real->sys.ops, &srp_sys_real);
+	assert_ptr_equal(real->platform, &srp_platform_kernel);
+	assert_int_equal(srp_host_switch_open(real, &sw, &err), 0);
+	assert_string_equal(sw->ops->name, "netlink");
+	srp_switch_close(sw);
+	srp_host_close(real);
+	assert_ptr_equal(f->host->platform, &srp_platform_sim);
 }
 
 static void test_assign_release_round_trip(void **state)
@@ -658,6 +683,8 @@ static void test_enable_fault_at_every_step(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kernel_platform_ignores_the_marker, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_assign_release_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_fault_at_every_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_fault_at_every_step, setup, teardown),
