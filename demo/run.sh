@@ -59,6 +59,8 @@ srpass assign 0000:03:02.2 --tenant blue --domain web3 --vlan 200
 srpass list
 
 section "A violation planted by hand: trust on for tenant red's VF"
+echo "The tenant's policy refuses it; an operator who means it forces it (the ledger records that)"
+srpass vf set 0000:03:02.1 trust on
 srpass vf set --force 0000:03:02.1 trust on
 srpass vf show 0000:03:02.1
 
