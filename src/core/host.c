@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/ledger.h"
 #include "core/platform.h"
 #include "os/bind.h"
 #include "srpass/err.h"

@@ -6,6 +6,9 @@
 #include "srpass/host.h"
 #include "os/sys.h"
 
+/* The ledger's directory until [global] state_dir says otherwise. */
+#define SRP_STATE_DIR "/var/lib/srpass"
+
 struct srp_backend_ops;
 struct srp_platform;
 struct srp_switch;

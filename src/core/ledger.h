@@ -12,7 +12,6 @@ struct json_object;
 struct srp_err;
 struct srp_host;
 
-#define SRP_STATE_DIR "/var/lib/srpass"	/* the default; [global] state_dir */
 #define SRP_NAME_MAX 65			/* tenant and domain names, plus NUL */
 
 /* What a VF was before srpass touched it, and what srpass made of it. */
