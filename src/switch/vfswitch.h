@@ -116,6 +116,8 @@ const char *srp_vf_vlan_proto_name(unsigned int proto);
 int srp_vf_mac_parse(const char *s, uint8_t ret_mac[6]);
 /* Lower-case "xx:xx:xx:xx:xx:xx" into buf; returns buf. */
 char *srp_vf_mac_format(const uint8_t mac[6], char buf[SRP_VF_MACSTRLEN]);
+/* True if mac is 00:00:00:00:00:00 (the PF set none). */
+int srp_vf_mac_is_zero(const uint8_t mac[6]);
 
 /*
  * srp_vf_fallback_mac - the MAC a restore sets when the saved MAC is

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* srpass -- VF netlink messages: build with libmnl into caller buffers, parse with bounds checks */
+/* srpass -- VF netlink messages: RTM_GETLINK / RTM_SETLINK with VF info, build and parse */
 #include "switch/nlvf.h"
+#include "switch/nlvf_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/devlink.h>
-#include <linux/genetlink.h>
 #include <linux/if.h>
-#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -21,190 +18,6 @@
 
 #include "srpass/err.h"
 #include "switch/vfswitch.h"
-
-/*
- * Parsing does not use libmnl's iterators: mnl_attr_for_each stops
- * quietly at a truncated attribute, and a truncated VF list must be an
- * error, not a shorter list.  Headers are copied out with memcpy, so a
- * datagram may sit at any alignment.
- */
-
-/* ---- walking ---- */
-
-typedef int (*attr_fn)(uint16_t type, const uint8_t *data, size_t len, void *arg);
-
-static int attr_walk(const uint8_t *p, size_t len, const char *where, attr_fn fn, void *arg,
-		     struct srp_err *err)
-{
-	size_t off = 0;
-	int r;
-
-	while (off < len) {
-		struct nlattr a;
-
-		if (len - off < sizeof(a))
-			return srp_err_set(err, -EBADMSG,
-					   "netlink: %s: %zu stray bytes where an attribute should be",
-					   where, len - off);
-		memcpy(&a, p + off, sizeof(a));
-		if (a.nla_len < sizeof(a) || a.nla_len > len - off)
-			return srp_err_set(err, -EBADMSG,
-					   "netlink: %s: attribute %u claims %u bytes, %zu are left",
-					   where, a.nla_type & NLA_TYPE_MASK, a.nla_len, len - off);
-		r = fn(a.nla_type & NLA_TYPE_MASK, p + off + sizeof(a), a.nla_len - sizeof(a), arg);
-		if (r < 0)
-			return r;
-		off += NLA_ALIGN(a.nla_len);	/* the last one may lack its padding */
-	}
-	return 0;
-}
-
-typedef int (*msg_fn)(const struct nlmsghdr *h, const uint8_t *payload, size_t len, void *arg);
-
-static void parse_extack(const uint8_t *p, size_t len, struct srp_nl_status *st)
-{
-	size_t off = 0;
-
-	/* Best effort: a mangled extack must not hide the error code. */
-	while (len - off >= sizeof(struct nlattr)) {
-		struct nlattr a;
-
-		memcpy(&a, p + off, sizeof(a));
-		if (a.nla_len < sizeof(a) || a.nla_len > len - off)
-			return;
-		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			const char *s = (const char *)p + off + sizeof(a);
-			size_t n = a.nla_len - sizeof(a);
-
-			if (n > 0 && memchr(s, '\0', n) != NULL) {
-				snprintf(st->extack, sizeof(st->extack), "%s", s);
-				/* the kernel's text may end in a newline */
-				n = strlen(st->extack);
-				while (n > 0 && (st->extack[n - 1] == '\n' || st->extack[n - 1] == ' '))
-					st->extack[--n] = '\0';
-			}
-			return;
-		}
-		off += NLA_ALIGN(a.nla_len);
-		if (off > len)
-			return;
-	}
-}
-
-static int parse_error_msg(const struct nlmsghdr *h, const uint8_t *p, size_t len,
-			   struct srp_nl_status *st, struct srp_err *err)
-{
-	struct nlmsgerr e;
-	size_t tlv;
-
-	if (len < sizeof(e))
-		return srp_err_set(err, -EBADMSG, "netlink: NLMSG_ERROR of %zu bytes, expected %zu",
-				   len, sizeof(e));
-	memcpy(&e, p, sizeof(e));
-	if (e.error > 0 || e.error < -4095)
-		return srp_err_set(err, -EBADMSG, "netlink: NLMSG_ERROR with error %d", e.error);
-	st->error = e.error;
-	st->done = 1;
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return 0;
-	/* TLVs follow the echoed request, or just its header if capped */
-	tlv = sizeof(e);
-	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e.msg.nlmsg_len < sizeof(e.msg))
-			return 0;
-		tlv = sizeof(e.error) + NLMSG_ALIGN((size_t)e.msg.nlmsg_len);
-	}
-	if (tlv < len)
-		parse_extack(p + tlv, len - tlv, st);
-	return 0;
-}
-
-/*
- * One datagram: every message whose sequence number is seq goes to fn,
- * except NLMSG_ERROR and NLMSG_DONE, which end the answer.
- */
-static int msg_walk(const void *buf, size_t len, uint32_t seq, msg_fn fn, void *arg,
-		    struct srp_nl_status *st, struct srp_err *err)
-{
-	const uint8_t *p = buf;
-	size_t off = 0;
-	int r;
-
-	memset(st, 0, sizeof(*st));
-	if (len == 0)
-		return srp_err_set(err, -EBADMSG, "netlink: empty datagram");
-	while (off < len && !st->done) {
-		struct nlmsghdr h;
-		const uint8_t *payload;
-		size_t plen;
-
-		if (len - off < sizeof(h))
-			return srp_err_set(err, -EBADMSG,
-					   "netlink: truncated message header (%zu bytes)", len - off);
-		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
-			return srp_err_set(err, -EBADMSG,
-					   "netlink: message claims %u bytes, %zu are left",
-					   h.nlmsg_len, len - off);
-		payload = p + off + NLMSG_HDRLEN;
-		plen = h.nlmsg_len - NLMSG_HDRLEN;
-		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
-		if (h.nlmsg_seq != seq || h.nlmsg_type == NLMSG_NOOP)
-			continue;
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			r = parse_error_msg(&h, payload, plen, st, err);
-		} else if (h.nlmsg_type == NLMSG_DONE) {
-			int e = 0;
-
-			if (plen >= sizeof(e))
-				memcpy(&e, payload, sizeof(e));
-			st->error = e < 0 ? e : 0;
-			st->done = 1;
-			r = 0;
-		} else if (h.nlmsg_type == NLMSG_OVERRUN) {
-			r = srp_err_set(err, -EBADMSG, "netlink: overrun");
-		} else if (fn != NULL) {
-			r = fn(&h, payload, plen, arg);
-		} else {
-			r = srp_err_set(err, -EBADMSG, "netlink: unexpected message type %u",
-					h.nlmsg_type);
-		}
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* ---- typed attribute checks ---- */
-
-static int want_len(const char *what, size_t have, size_t want, int exact, struct srp_err *err)
-{
-	if (have == want || (!exact && have > want))
-		return 0;
-	return srp_err_set(err, -EBADMSG, "netlink: %s has %zu bytes, expected %s%zu", what, have,
-			   exact ? "" : "at least ", want);
-}
-
-static int get_str(const char *what, const uint8_t *d, size_t n, char *buf, size_t buflen,
-		   struct srp_err *err)
-{
-	const uint8_t *nul = memchr(d, '\0', n);
-
-	if (nul == NULL)
-		return srp_err_set(err, -EBADMSG, "netlink: %s is not NUL-terminated", what);
-	if ((size_t)(nul - d) >= buflen)
-		return srp_err_set(err, -EBADMSG, "netlink: %s is too long", what);
-	memcpy(buf, d, (size_t)(nul - d) + 1);
-	return 0;
-}
-
-static uint32_t u32_at(const uint8_t *d, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, d + off, sizeof(v));
-	return v;
-}
 
 /* ---- VF info ---- */
 
@@ -217,7 +30,7 @@ struct vfinfo {
 /* Every VF attribute starts with the VF index; they must agree. */
 static int vf_index(struct vfinfo *v, const char *what, const uint8_t *d)
 {
-	uint32_t idx = u32_at(d, 0);
+	uint32_t idx = srp_nlvf_u32_at(d, 0);
 
 	if (idx > 65535)
 		return srp_err_set(v->err, -EBADMSG, "netlink: %s names VF %u", what, idx);
@@ -236,12 +49,12 @@ static int vf_flag(struct vfinfo *v, const char *what, const uint8_t *d, size_t 
 	uint32_t s;
 	int r;
 
-	r = want_len(what, n, sizeof(struct ifla_vf_spoofchk), 0, v->err);
+	r = srp_nlvf_want_len(what, n, sizeof(struct ifla_vf_spoofchk), 0, v->err);
 	if (r == 0)
 		r = vf_index(v, what, d);
 	if (r < 0)
 		return r;
-	s = u32_at(d, 4);
+	s = srp_nlvf_u32_at(d, 4);
 	if (s == UINT32_MAX) {
 		*field = -1;
 		v->st.known &= ~bit;
@@ -276,7 +89,7 @@ static int vf_vlan_list_attr(uint16_t type, const uint8_t *d, size_t n, void *ar
 
 	if (type != IFLA_VF_VLAN_INFO || v->have_vlan_list)
 		return 0;	/* the kernel sends one (MAX_VLAN_LIST_LEN) */
-	r = want_len("IFLA_VF_VLAN_INFO", n, sizeof(vi), 0, v->err);
+	r = srp_nlvf_want_len("IFLA_VF_VLAN_INFO", n, sizeof(vi), 0, v->err);
 	if (r == 0)
 		r = vf_index(v, "IFLA_VF_VLAN_INFO", d);
 	if (r < 0)
@@ -306,7 +119,7 @@ static int vf_stats_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 	case IFLA_VF_STATS_TX_DROPPED:	dst = &s->tx_dropped; break;
 	default:			return 0;	/* IFLA_VF_STATS_PAD, newer counters */
 	}
-	r = want_len("IFLA_VF_STATS counter", n, sizeof(*dst), 1, v->err);
+	r = srp_nlvf_want_len("IFLA_VF_STATS counter", n, sizeof(*dst), 1, v->err);
 	if (r < 0)
 		return r;
 	memcpy(dst, d, sizeof(*dst));
@@ -320,7 +133,7 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 
 	switch (type) {
 	case IFLA_VF_MAC: {
-		r = want_len("IFLA_VF_MAC", n, sizeof(struct ifla_vf_mac), 0, v->err);
+		r = srp_nlvf_want_len("IFLA_VF_MAC", n, sizeof(struct ifla_vf_mac), 0, v->err);
 		if (r == 0)
 			r = vf_index(v, "IFLA_VF_MAC", d);
 		if (r < 0)
@@ -332,7 +145,7 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 	case IFLA_VF_VLAN: {
 		struct ifla_vf_vlan vl;
 
-		r = want_len("IFLA_VF_VLAN", n, sizeof(vl), 0, v->err);
+		r = srp_nlvf_want_len("IFLA_VF_VLAN", n, sizeof(vl), 0, v->err);
 		if (r == 0)
 			r = vf_index(v, "IFLA_VF_VLAN", d);
 		if (r < 0 || v->have_vlan_list)
@@ -341,11 +154,11 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 		return vf_vlan(v, "IFLA_VF_VLAN", vl.vlan, vl.qos, SRP_VF_PROTO_8021Q);
 	}
 	case IFLA_VF_VLAN_LIST:
-		return attr_walk(d, n, "IFLA_VF_VLAN_LIST", vf_vlan_list_attr, v, v->err);
+		return srp_nlvf_attr_walk(d, n, "IFLA_VF_VLAN_LIST", vf_vlan_list_attr, v, v->err);
 	case IFLA_VF_TX_RATE: {
 		struct ifla_vf_tx_rate tr;
 
-		r = want_len("IFLA_VF_TX_RATE", n, sizeof(tr), 0, v->err);
+		r = srp_nlvf_want_len("IFLA_VF_TX_RATE", n, sizeof(tr), 0, v->err);
 		if (r == 0)
 			r = vf_index(v, "IFLA_VF_TX_RATE", d);
 		if (r < 0 || v->have_rate)
@@ -358,7 +171,7 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 	case IFLA_VF_RATE: {
 		struct ifla_vf_rate rt;
 
-		r = want_len("IFLA_VF_RATE", n, sizeof(rt), 0, v->err);
+		r = srp_nlvf_want_len("IFLA_VF_RATE", n, sizeof(rt), 0, v->err);
 		if (r == 0)
 			r = vf_index(v, "IFLA_VF_RATE", d);
 		if (r < 0)
@@ -380,7 +193,7 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 	case IFLA_VF_LINK_STATE: {
 		struct ifla_vf_link_state ls;
 
-		r = want_len("IFLA_VF_LINK_STATE", n, sizeof(ls), 0, v->err);
+		r = srp_nlvf_want_len("IFLA_VF_LINK_STATE", n, sizeof(ls), 0, v->err);
 		if (r == 0)
 			r = vf_index(v, "IFLA_VF_LINK_STATE", d);
 		if (r < 0)
@@ -394,7 +207,7 @@ static int vf_info_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 		return 0;
 	}
 	case IFLA_VF_STATS:
-		r = attr_walk(d, n, "IFLA_VF_STATS", vf_stats_attr, v, v->err);
+		r = srp_nlvf_attr_walk(d, n, "IFLA_VF_STATS", vf_stats_attr, v, v->err);
 		if (r == 0)
 			v->st.known |= SRP_VF_STATS;
 		return r;
@@ -409,7 +222,7 @@ static int parse_vf_info(const uint8_t *d, size_t n, struct srp_vf_state *ret, s
 	int r;
 
 	srp_vf_state_init(&v.st, 0);
-	r = attr_walk(d, n, "IFLA_VF_INFO", vf_info_attr, &v, err);
+	r = srp_nlvf_attr_walk(d, n, "IFLA_VF_INFO", vf_info_attr, &v, err);
 	if (r < 0)
 		return r;
 	if (!v.have_index)
@@ -462,21 +275,23 @@ static int link_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 
 	switch (type) {
 	case IFLA_IFNAME:
-		return get_str("IFLA_IFNAME", d, n, lp->l.ifname, sizeof(lp->l.ifname), lp->err);
+		return srp_nlvf_get_str("IFLA_IFNAME", d, n, lp->l.ifname, sizeof(lp->l.ifname),
+					lp->err);
 	case IFLA_OPERSTATE:
-		r = want_len("IFLA_OPERSTATE", n, 1, 1, lp->err);
+		r = srp_nlvf_want_len("IFLA_OPERSTATE", n, 1, 1, lp->err);
 		if (r == 0)
 			lp->l.operstate = d[0];
 		return r;
 	case IFLA_NUM_VF:
-		r = want_len("IFLA_NUM_VF", n, 4, 1, lp->err);
-		if (r == 0 && u32_at(d, 0) > 65535)
-			r = srp_err_set(lp->err, -EBADMSG, "netlink: IFLA_NUM_VF is %u", u32_at(d, 0));
+		r = srp_nlvf_want_len("IFLA_NUM_VF", n, 4, 1, lp->err);
+		if (r == 0 && srp_nlvf_u32_at(d, 0) > 65535)
+			r = srp_err_set(lp->err, -EBADMSG, "netlink: IFLA_NUM_VF is %u",
+					srp_nlvf_u32_at(d, 0));
 		if (r == 0)
-			lp->l.num_vf = (int)u32_at(d, 0);
+			lp->l.num_vf = (int)srp_nlvf_u32_at(d, 0);
 		return r;
 	case IFLA_VFINFO_LIST:
-		return attr_walk(d, n, "IFLA_VFINFO_LIST", vfinfo_list_attr, lp, lp->err);
+		return srp_nlvf_attr_walk(d, n, "IFLA_VFINFO_LIST", vfinfo_list_attr, lp, lp->err);
 	}
 	return 0;
 }
@@ -494,8 +309,8 @@ static int link_msg(const struct nlmsghdr *h, const uint8_t *p, size_t len, void
 	memcpy(&ifm, p, sizeof(ifm));
 	lp->l.ifindex = ifm.ifi_index;
 	lp->st->done = 1;
-	return attr_walk(p + NLMSG_ALIGN(sizeof(ifm)), len - NLMSG_ALIGN(sizeof(ifm)),
-			 "RTM_NEWLINK", link_attr, lp, lp->err);
+	return srp_nlvf_attr_walk(p + NLMSG_ALIGN(sizeof(ifm)), len - NLMSG_ALIGN(sizeof(ifm)),
+				  "RTM_NEWLINK", link_attr, lp, lp->err);
 }
 
 void srp_nl_link_clear(struct srp_nl_link *l)
@@ -512,7 +327,7 @@ int srp_nl_parse_getlink(const void *buf, size_t len, uint32_t seq, struct srp_n
 
 	lp.l.operstate = -1;
 	lp.l.num_vf = -1;
-	r = msg_walk(buf, len, seq, link_msg, &lp, st, err);
+	r = srp_nlvf_msg_walk(buf, len, seq, link_msg, &lp, st, err);
 	if (r < 0 || !st->done || st->error < 0) {
 		free(lp.l.vfs);
 		return r;
@@ -522,20 +337,6 @@ int srp_nl_parse_getlink(const void *buf, size_t len, uint32_t seq, struct srp_n
 }
 
 /* ---- builders ---- */
-
-static struct nlmsghdr *put_header(void *buf, size_t len, uint16_t type, uint16_t flags,
-				   uint32_t seq, size_t extra)
-{
-	struct nlmsghdr *nlh;
-
-	if (((uintptr_t)buf & 3) != 0 || len < MNL_NLMSG_HDRLEN + MNL_ALIGN(extra))
-		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	return nlh;
-}
 
 static bool ifname_ok(const char *ifname)
 {
@@ -552,7 +353,7 @@ int srp_nl_build_getlink(void *buf, size_t len, const char *ifname, uint32_t ext
 
 	if (!ifname_ok(ifname))
 		return -EINVAL;
-	nlh = put_header(buf, len, RTM_GETLINK, NLM_F_REQUEST, seq, sizeof(*ifm));
+	nlh = srp_nlvf_put_header(buf, len, RTM_GETLINK, NLM_F_REQUEST, seq, sizeof(*ifm));
 	if (nlh == NULL)
 		return -EMSGSIZE;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -633,7 +434,8 @@ int srp_nl_build_setvf(void *buf, size_t len, const char *ifname, unsigned int v
 
 	if (!ifname_ok(ifname))
 		return -EINVAL;
-	nlh = put_header(buf, len, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq, sizeof(*ifm));
+	nlh = srp_nlvf_put_header(buf, len, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq,
+				  sizeof(*ifm));
 	if (nlh == NULL)
 		return -EMSGSIZE;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -675,9 +477,10 @@ static int setvf_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
 	struct setparse *sp = arg;
 
 	if (type == IFLA_IFNAME)
-		return get_str("IFLA_IFNAME", d, n, sp->ifname, sizeof(sp->ifname), sp->err);
+		return srp_nlvf_get_str("IFLA_IFNAME", d, n, sp->ifname, sizeof(sp->ifname),
+					sp->err);
 	if (type == IFLA_VFINFO_LIST)
-		return attr_walk(d, n, "IFLA_VFINFO_LIST", setvf_list_attr, sp, sp->err);
+		return srp_nlvf_attr_walk(d, n, "IFLA_VFINFO_LIST", setvf_list_attr, sp, sp->err);
 	return 0;
 }
 
@@ -700,7 +503,7 @@ int srp_nl_parse_setvf(const void *buf, size_t len, char ret_ifname[16], unsigne
 	if (h.nlmsg_type != RTM_SETLINK)
 		return srp_err_set(err, -EBADMSG, "netlink: type %u is not RTM_SETLINK",
 				   h.nlmsg_type);
-	r = attr_walk(p + hl, h.nlmsg_len - hl, "RTM_SETLINK", setvf_attr, &sp, err);
+	r = srp_nlvf_attr_walk(p + hl, h.nlmsg_len - hl, "RTM_SETLINK", setvf_attr, &sp, err);
 	if (r < 0)
 		return r;
 	if (sp.n_info != 1)
@@ -720,207 +523,4 @@ int srp_nl_parse_setvf(const void *buf, size_t len, char ret_ifname[16], unsigne
 	*ret_vf = sp.st.index;
 	*ret = c;
 	return 0;
-}
-
-/* ---- acks ---- */
-
-static int ack_msg(const struct nlmsghdr *h, const uint8_t *p, size_t len, void *arg)
-{
-	(void)p;
-	(void)len;
-	return srp_err_set(arg, -EBADMSG, "netlink: expected an ack, got message type %u",
-			   h->nlmsg_type);
-}
-
-int srp_nl_parse_ack(const void *buf, size_t len, uint32_t seq, struct srp_nl_status *st,
-		     struct srp_err *err)
-{
-	return msg_walk(buf, len, seq, ack_msg, err, st, err);
-}
-
-/* ---- AF_BRIDGE ---- */
-
-int srp_nl_build_bridge_dump(void *buf, size_t len, uint32_t seq)
-{
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-
-	nlh = put_header(buf, len, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, sizeof(*ifm));
-	if (nlh == NULL)
-		return -EMSGSIZE;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_BRIDGE;
-	return (int)nlh->nlmsg_len;
-}
-
-struct bridgeparse {
-	int ifindex;
-	int mode;		/* -1 until seen */
-	struct srp_err *err;
-};
-
-static int bridge_spec_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
-{
-	struct bridgeparse *bp = arg;
-	uint16_t mode;
-	int r;
-
-	if (type != IFLA_BRIDGE_MODE)
-		return 0;
-	r = want_len("IFLA_BRIDGE_MODE", n, sizeof(mode), 1, bp->err);
-	if (r < 0)
-		return r;
-	memcpy(&mode, d, sizeof(mode));
-	bp->mode = mode;
-	return 0;
-}
-
-static int bridge_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
-{
-	struct bridgeparse *bp = arg;
-
-	if (type != IFLA_AF_SPEC)
-		return 0;
-	return attr_walk(d, n, "IFLA_AF_SPEC", bridge_spec_attr, bp, bp->err);
-}
-
-static int bridge_msg(const struct nlmsghdr *h, const uint8_t *p, size_t len, void *arg)
-{
-	struct bridgeparse *bp = arg;
-	struct ifinfomsg ifm;
-
-	if (h->nlmsg_type != RTM_NEWLINK)
-		return 0;
-	if (len < sizeof(ifm))
-		return srp_err_set(bp->err, -EBADMSG, "netlink: RTM_NEWLINK of %zu bytes", len);
-	memcpy(&ifm, p, sizeof(ifm));
-	if (ifm.ifi_index != bp->ifindex)
-		return 0;
-	return attr_walk(p + NLMSG_ALIGN(sizeof(ifm)), len - NLMSG_ALIGN(sizeof(ifm)),
-			 "RTM_NEWLINK (AF_BRIDGE)", bridge_attr, bp, bp->err);
-}
-
-int srp_nl_parse_bridge(const void *buf, size_t len, uint32_t seq, int ifindex, int *ret_mode,
-			struct srp_nl_status *st, struct srp_err *err)
-{
-	struct bridgeparse bp = { .ifindex = ifindex, .mode = -1, .err = err };
-	int r;
-
-	r = msg_walk(buf, len, seq, bridge_msg, &bp, st, err);
-	if (r == 0 && bp.mode >= 0)
-		*ret_mode = bp.mode;
-	return r;
-}
-
-/* ---- generic netlink ---- */
-
-static struct nlmsghdr *put_genl(void *buf, size_t len, uint16_t type, uint8_t cmd,
-				 uint8_t version, uint32_t seq)
-{
-	struct nlmsghdr *nlh = put_header(buf, len, type, NLM_F_REQUEST, seq,
-					  sizeof(struct genlmsghdr));
-	struct genlmsghdr *g;
-
-	if (nlh == NULL)
-		return NULL;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-int srp_nl_build_getfamily(void *buf, size_t len, const char *name, uint32_t seq)
-{
-	struct nlmsghdr *nlh;
-
-	if (name == NULL || name[0] == '\0' || strlen(name) >= GENL_NAMSIZ)
-		return -EINVAL;
-	nlh = put_genl(buf, len, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, seq);
-	if (nlh == NULL || !mnl_attr_put_strz_check(nlh, len, CTRL_ATTR_FAMILY_NAME, name))
-		return -EMSGSIZE;
-	return (int)nlh->nlmsg_len;
-}
-
-struct genlparse {
-	uint16_t want;		/* the attribute sought */
-	const char *what;
-	uint16_t val;
-	bool found;
-	struct srp_nl_status *st;
-	struct srp_err *err;
-};
-
-static int genl_u16_attr(uint16_t type, const uint8_t *d, size_t n, void *arg)
-{
-	struct genlparse *gp = arg;
-	int r;
-
-	if (type != gp->want)
-		return 0;
-	r = want_len(gp->what, n, sizeof(gp->val), 1, gp->err);
-	if (r < 0)
-		return r;
-	memcpy(&gp->val, d, sizeof(gp->val));
-	gp->found = true;
-	return 0;
-}
-
-static int genl_msg(const struct nlmsghdr *h, const uint8_t *p, size_t len, void *arg)
-{
-	struct genlparse *gp = arg;
-	int r;
-
-	(void)h;
-	if (len < GENL_HDRLEN)
-		return srp_err_set(gp->err, -EBADMSG, "netlink: generic message of %zu bytes", len);
-	r = attr_walk(p + GENL_HDRLEN, len - GENL_HDRLEN, gp->what, genl_u16_attr, gp, gp->err);
-	if (r < 0)
-		return r;
-	if (!gp->found)
-		return srp_err_set(gp->err, -EBADMSG, "netlink: answer without %s", gp->what);
-	gp->st->done = 1;
-	return 0;
-}
-
-int srp_nl_parse_getfamily(const void *buf, size_t len, uint32_t seq, uint16_t *ret_id,
-			   struct srp_nl_status *st, struct srp_err *err)
-{
-	struct genlparse gp = {
-		.want = CTRL_ATTR_FAMILY_ID, .what = "CTRL_ATTR_FAMILY_ID", .st = st, .err = err,
-	};
-	int r;
-
-	r = msg_walk(buf, len, seq, genl_msg, &gp, st, err);
-	if (r == 0 && gp.found)
-		*ret_id = gp.val;
-	return r;
-}
-
-int srp_nl_build_eswitch_get(void *buf, size_t len, uint16_t family, const char *bus,
-			     const char *dev, uint32_t seq)
-{
-	struct nlmsghdr *nlh;
-
-	if (bus == NULL || dev == NULL || bus[0] == '\0' || dev[0] == '\0' || family < NLMSG_MIN_TYPE)
-		return -EINVAL;
-	nlh = put_genl(buf, len, family, DEVLINK_CMD_ESWITCH_GET, DEVLINK_GENL_VERSION, seq);
-	if (nlh == NULL || !mnl_attr_put_strz_check(nlh, len, DEVLINK_ATTR_BUS_NAME, bus) ||
-	    !mnl_attr_put_strz_check(nlh, len, DEVLINK_ATTR_DEV_NAME, dev))
-		return -EMSGSIZE;
-	return (int)nlh->nlmsg_len;
-}
-
-int srp_nl_parse_eswitch(const void *buf, size_t len, uint32_t seq, int *ret_mode,
-			 struct srp_nl_status *st, struct srp_err *err)
-{
-	struct genlparse gp = {
-		.want = DEVLINK_ATTR_ESWITCH_MODE, .what = "DEVLINK_ATTR_ESWITCH_MODE",
-		.st = st, .err = err,
-	};
-	int r;
-
-	r = msg_walk(buf, len, seq, genl_msg, &gp, st, err);
-	if (r == 0 && gp.found)
-		*ret_mode = gp.val;
-	return r;
 }
