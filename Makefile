@@ -59,6 +59,9 @@ SO_VERSION := 0
 SO_NAME    := libsrpass.so.$(SO_VERSION)
 LIB_SO     := $(BUILD)/$(SO_NAME)
 PC_UNINST  := $(BUILD)/pkgconfig/srpass.pc
+# a sanitized library needs its runtime linked into the program first
+, := ,
+PC_LIBS_EXTRA := $(if $(filter 1,$(SANITIZE)), -fsanitize=address$(,)undefined)
 
 .PHONY: all sim lib deps check demo clean bench
 all: $(BUILD)/srpass $(BUILD)/libsrpass.a lib
@@ -91,7 +94,8 @@ $(BUILD)/libsrpass.so: $(LIB_SO)
 $(PC_UNINST): conf/srpass.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@libdir@|$(abspath $(BUILD))|' -e 's|@includedir@|$(abspath include)|' \
-	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' $< >$@
+	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' \
+	    -e 's|@libs_extra@|$(PC_LIBS_EXTRA)|' $< >$@
 
 $(BUILD)/srpass: $(BUILD)/src/cli/main.o $(CLI_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
