@@ -37,6 +37,13 @@ struct srp_cli {
 struct srp_config;
 
 struct srp_platform;
+struct option;
+/* 0 the first time getopt_long() returns c, -1 (and a message naming
+ * "srpass cmd --opt") if an option that takes a value comes twice: the
+ * second would silently replace the first.  *seen is the caller's,
+ * zero before the loop. */
+int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned long *seen);
+
 /* A plan that prints each line to cli->out. */
 struct srp_plan srp_cli_plan(struct srp_cli *cli);
 

@@ -52,6 +52,21 @@ struct srp_plan srp_cli_plan(struct srp_cli *cli)
 	return (struct srp_plan){ .line = plan_line, .ctx = cli->out };
 }
 
+int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned long *seen)
+{
+	for (unsigned int i = 0; opts[i].name != NULL && i < 8 * sizeof(*seen); i++) {
+		if (opts[i].val != c || opts[i].has_arg == no_argument)
+			continue;
+		if (*seen & 1UL << i) {
+			fprintf(stderr, "srpass%s%s: --%s given twice\n", cmd[0] ? " " : "", cmd,
+				opts[i].name);
+			return -1;
+		}
+		*seen |= 1UL << i;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] COMMAND [ARGS]\n");
@@ -77,13 +92,15 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	struct srp_cli cli = { .out = stdout };
 	struct srp_host_opts hopts = { .platform = platform };
 	const struct cmd *cmd = NULL;
-	unsigned long secs;
+	unsigned long secs, seen = 0;
 	int c, rc, fail;
 
 	cli.root = getenv("SRPASS_ROOT");
 	if (cli.root == NULL || cli.root[0] == '\0')
 		cli.root = "/";
 	while ((c = getopt_long(argc, argv, "+R:c:w:hV", opts, NULL)) != -1) {
+		if (srp_cli_once("", opts, c, &seen) < 0)
+			return SRP_EXIT_USAGE;
 		switch (c) {
 		case 'R':
 			cli.root = optarg;
