@@ -36,6 +36,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) pci_fatal(char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(pci_msg, sizeof(pci_msg), fmt, ap);
 	va_end(ap);
+	pci_msg[strcspn(pci_msg, "\n")] = '\0';
 	longjmp(pci_jmp, 1);
 }
 
@@ -198,7 +199,8 @@ int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size
 	if (setjmp(pci_jmp) != 0) {
 		if (jumps++ > 0)
 			pacc = NULL;	/* failed again in pci_cleanup(): leak, don't loop */
-		r = srp_err_set(err, -EIO, "libpci cannot read the host's pci.ids: %s", pci_msg);
+		r = srp_err_set(err, -EIO, "libpci cannot parse the pci.ids of host root '%s': %s",
+				sys->root, pci_msg);
 		goto out;
 	}
 	pacc = pci_new();
