@@ -129,6 +129,50 @@ bench: deps
 	@$(MAKE) --no-print-directory all sim
 	@BUILD=$(BUILD) bench/inventory.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: a tree a package can ship.
+# The configuration stays /etc/srpass/srpass.conf whatever the prefix
+# (srpass reads that path); an existing one is never overwritten.
+PREFIX         ?= /usr/local
+SBINDIR        ?= $(PREFIX)/sbin
+LIBDIR         ?= $(PREFIX)/lib
+INCLUDEDIR     ?= $(PREFIX)/include
+MANDIR         ?= $(PREFIX)/share/man
+SYSCONFDIR     ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+INSTALL        ?= install
+
+.PHONY: install uninstall
+install: all lib
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/srpass $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/srpass
+	$(INSTALL) -m 0755 $(BUILD)/srpass $(DESTDIR)$(SBINDIR)/srpass
+	$(INSTALL) -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libsrpass.so
+	$(INSTALL) -m 0644 include/srpass/*.h $(DESTDIR)$(INCLUDEDIR)/srpass/
+	sed -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
+	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' -e 's|@libs_extra@||' \
+	    conf/srpass.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc
+	$(INSTALL) -m 0644 docs/srpass.1 $(DESTDIR)$(MANDIR)/man1/srpass.1
+	$(INSTALL) -m 0644 docs/srpass.conf.5 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5
+	sed 's|/usr/sbin/srpass|$(SBINDIR)/srpass|' conf/srpass-restore.service \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service
+	$(INSTALL) -m 0644 conf/srpass.bash $(DESTDIR)$(BASHCOMPDIR)/srpass
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf"; \
+	else \
+		$(INSTALL) -m 0644 conf/srpass.conf $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf; \
+	fi
+
+# removes what install put there, except the configuration
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/srpass $(DESTDIR)$(LIBDIR)/$(SO_NAME) \
+	      $(DESTDIR)$(LIBDIR)/libsrpass.so $(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc \
+	      $(DESTDIR)$(MANDIR)/man1/srpass.1 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5 \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service $(DESTDIR)$(BASHCOMPDIR)/srpass
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/srpass
+
 clean:
 	rm -rf build build-san
 
