@@ -116,7 +116,7 @@ $(BUILD)/tests/mkhost: $(MKHOST_OBJS) $(TSUP_OBJS) $(BUILD)/libsrpass.a
 # The test suite: cmocka binaries, then the shell tests that run the CLI.
 check: deps
 	@$(MAKE) --no-print-directory all sim $(TEST_BINS)
-	@BUILD=$(BUILD) tests/run.sh $(TEST_BINS) $(wildcard tests/shell/t[0-9]*.sh)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_BINS) $(wildcard tests/shell/t[0-9]*.sh)
 
 DEMO_ROOT := $(BUILD)/demo-host
 demo: deps

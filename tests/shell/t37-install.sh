@@ -19,7 +19,8 @@ diag() { sed 's/^/# /' "$1" | head -n "${2:-20}"; }
 
 D=$tmp/dest
 inst() {
-	make -s -C "$TOP" --no-print-directory BUILD="$BUILD" DESTDIR="$D" PREFIX=/usr "$@" \
+	make -s -C "$TOP" --no-print-directory BUILD="$BUILD" SANITIZE="${SANITIZE:-0}" \
+		DESTDIR="$D" PREFIX=/usr "$@" \
 		>"$tmp/make.log" 2>&1
 }
 
