@@ -72,12 +72,18 @@ sim: $(BUILD)/srpass-sim $(TOOL_BINS)
 deps:
 	@scripts/deps.sh build
 
-$(BUILD)/%.o: %.c
+# Before the first compile: every build dependency there, or the Debian
+# package names of those that are not (instead of a missing header).
+$(BUILD)/.deps-ok:
+	@PKG="$(PKG)" scripts/deps.sh probe
+	@mkdir -p $(dir $@) && touch $@
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Tests and the simulator also see tests/ (lib/, sim/).
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -4,7 +4,8 @@
 # headers, man pages, systemd unit pointing at the installed binary, bash
 # completion, example config never overwritten); the completion completes
 # commands, tenants and VFs; make uninstall takes it all back but the
-# configuration.  Needs BUILD; prints TAP.
+# configuration; and a machine without the build dependencies is told
+# which Debian packages to install.  Needs BUILD; prints TAP.
 set -u
 
 BUILD=${BUILD:-build}
@@ -130,6 +131,17 @@ if inst uninstall; then
 else
 	not_ok "make uninstall"
 	diag "$tmp/make.log"
+fi
+
+# a machine without the build dependencies is told which packages
+make -s -C "$TOP" --no-print-directory BUILD="$tmp/bare" PKG=false all >"$tmp/bare.log" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'missing Debian packages:.*libpci-dev' "$tmp/bare.log" &&
+   grep -q 'scripts/deps.sh build' "$tmp/bare.log" && ! grep -q 'fatal error' "$tmp/bare.log"; then
+	ok "make on a machine without the -dev packages names them, and how to get them"
+else
+	not_ok "make on a machine without the -dev packages names them (exit $rc)"
+	diag "$tmp/bare.log"
 fi
 
 echo "1..$n"
