@@ -61,3 +61,12 @@ fuzz-clean:
 	rm -rf $(FUZZ_BUILD)
 
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+
+# The netlink seeds come from the test fixtures (unit/nlvf_fix.h) and the
+# builders; rerun this after changing either, and commit the result.
+fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds
+	@mkdir -p tests/fuzz/corpus/fuzz_nlvf
+	$(BUILD)/tests/fuzz/mkseeds tests/fuzz/corpus/fuzz_nlvf
+
+$(BUILD)/tests/fuzz/mkseeds: $(BUILD)/tests/fuzz/mkseeds.o $(BUILD)/libsrpass.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
