@@ -6,6 +6,7 @@
 #                      its seed corpus (tests/fuzz/corpus/<target>/); fails on
 #                      any crash, leak or timeout (docs/testing.md)
 #   make fuzz-build    only build them
+#   make fuzz-seeds    rewrite the netlink seeds from the test fixtures
 #   make fuzz FUZZ_TARGETS="fuzz_ledger fuzz_config" FUZZ_TIME=600
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 30
