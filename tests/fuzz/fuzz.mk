@@ -24,8 +24,11 @@ FUZZ_CORE    := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 # objects of the targets: kept, not make's intermediates
 .SECONDARY: $(FUZZ_ALL:%=$(FUZZ_BUILD)/tests/fuzz/%.o) $(FUZZ_SUP)
 
-.PHONY: fuzz fuzz-build fuzz-cc fuzz-clean
-fuzz: deps fuzz-cc
+.PHONY: fuzz fuzz-build fuzz-cc fuzz-clean fuzz-deps
+fuzz-deps:
+	@scripts/deps.sh fuzz
+
+fuzz: fuzz-deps fuzz-cc
 	@$(MAKE) --no-print-directory fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_RSS_MB) $(FUZZ_BINS)
 
