@@ -43,9 +43,9 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 			return SRP_EXIT_USAGE;
 		switch (c) {
 		case 'V':
-			if (srp_parse_ulong(optarg, 10, 1, SRP_VF_VLAN_MAX, &v) < 0) {
-				fprintf(stderr, "srpass assign: --vlan '%s' is not a VLAN id (1-4095)\n",
-					optarg);
+			if (srp_parse_ulong(optarg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0) {
+				fprintf(stderr, "srpass assign: --vlan '%s' is not a VLAN id (%d-%d)\n",
+					optarg, SRP_VLAN_MIN, SRP_VLAN_MAX);
 				return SRP_EXIT_USAGE;
 			}
 			req.vlan = (unsigned int)v;
@@ -84,7 +84,7 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
 		return bad_bdf("assign", argv[optind]);
 	if (cli->cfg->n_tenants == 0) {
-		srp_err_set(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
+		srp_err_input(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
 			    "(see srpass.conf(5))", req.tenant,
 			    cli->config ? cli->config : "/etc/srpass/srpass.conf");
 		return SRP_EXIT_FAIL;

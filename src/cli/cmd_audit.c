@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* srpass -- `audit`: every isolation problem on the host */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -130,14 +131,19 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 		fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
 		return AUDIT_FAILED;
 	}
+	if (tenant[0] && srp_config_tenant(cfg, tenant) == NULL) {
+		char known[256];
+
+		srp_config_tenant_names(cfg, known, sizeof(known));
+		srp_err_input(&cli->err, -ENOENT, "--tenant '%s' is not in the configuration (its "
+			      "tenants: %s)", tenant, known);
+		return AUDIT_FAILED;
+	}
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0 ||
 	    srp_ledger_peek(cli->host, &l, &cli->err) < 0 ||
 	    srp_host_switch_open(cli->host, &sw, &cli->err) < 0 ||
 	    srp_audit(cli->host, cfg, inv, l, sw, &f, &cli->err) < 0)
 		goto out;
-	if (tenant[0] && srp_config_tenant(cfg, tenant) == NULL && cfg->n_tenants)
-		fprintf(stderr, "srpass audit: note: tenant '%s' is not in the configuration\n",
-			tenant);
 	for (size_t i = 0; i < f.n; i++) {
 		int sev = f.items[i].severity == SRP_SEV_CRITICAL ? AUDIT_CRITICAL :
 			  f.items[i].severity == SRP_SEV_WARNING ? AUDIT_WARNINGS : AUDIT_CLEAN;

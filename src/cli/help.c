@@ -46,7 +46,7 @@ static const struct {
 	  "  -t, --tenant T    the tenant (a [tenant:T] section of srpass.conf)\n"
 	  "  -d, --domain D    the guest: [A-Za-z0-9_.-], 1 to 64 characters\n"
 	  "  -b, --backend B   kvm (the default from srpass.conf)\n"
-	  "  -V, --vlan N      VLAN id 1 to 4095, from the tenant's vlans\n"
+	  "  -V, --vlan N      VLAN id 1 to 4094, from the tenant's vlans\n"
 	  "  -m, --mac M       unicast MAC within the tenant's mac_prefix\n"
 	  "  -n, --dry-run     print the plan, change nothing\n"
 	  "example: srpass assign 0000:03:02.0 --tenant blue --domain web1 --vlan 101\n" },

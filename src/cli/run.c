@@ -80,6 +80,25 @@ static void usage(FILE *f)
 		SRP_LOCK_WAIT_MS / 1000);
 }
 
+/* "srpass CMD: what went wrong", and strerror() only where the message
+ * does not already say why. */
+static void report(const char *cmd, const struct srp_err *err)
+{
+	if (err->flags & SRP_ERR_SAID)
+		fprintf(stderr, "srpass %s: %s\n", cmd, err->msg);
+	else
+		fprintf(stderr, "srpass %s: %s: %s\n", cmd, err->msg, strerror(-err->code));
+}
+
+/* Bad input exits 2 (usage), except where 2 means something else (audit:
+ * critical findings) and the command's "could not run" code stands. */
+static int exit_code(const struct cmd *cmd, const struct srp_err *err, int rc)
+{
+	if (!(err->flags & SRP_ERR_INPUT))
+		return rc;
+	return cmd->fail == SRP_EXIT_FAIL ? SRP_EXIT_USAGE : cmd->fail;
+}
+
 /* srpass help [CMD [SUB]] */
 static int help(int argc, char **argv)
 {
@@ -173,17 +192,19 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	hopts.root = cli.root;
 	if (cmd->needs_host && (srp_host_open_opts(&hopts, &cli.host, &cli.err) < 0 ||
 				srp_config_open(cli.host, cli.config, &cli.cfg, &cli.err) < 0)) {
-		fprintf(stderr, "srpass: %s: %s\n", cli.err.msg, strerror(-cli.err.code));
+		report(cmd->name, &cli.err);
 		srp_host_close(cli.host);
-		return fail;
+		return exit_code(cmd, &cli.err, fail);
 	}
 	/* commands parse their own options from a fresh getopt state */
 	argc -= optind;
 	argv += optind;
 	optind = 0;
 	rc = cmd->run(&cli, argc, argv);
-	if (rc != SRP_EXIT_OK && cli.err.code != 0)
-		fprintf(stderr, "srpass %s: %s: %s\n", cmd->name, cli.err.msg, strerror(-cli.err.code));
+	if (rc != SRP_EXIT_OK && cli.err.code != 0) {
+		report(cmd->name, &cli.err);
+		rc = exit_code(cmd, &cli.err, rc);
+	}
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
 		rc = fail;

@@ -76,7 +76,7 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 				   name, vf->kind == SRP_DEV_PF ? "PF" : "plain");
 	held = srp_ledger_find(l, &vf->addr);
 	if (held != NULL)
-		return srp_err_set(err, -EBUSY, "VF %s is already assigned to tenant '%s', domain '%s'",
+		return srp_err_refuse(err, -EBUSY, "VF %s is already assigned to tenant '%s', domain '%s'",
 				   name, held->tenant, held->domain);
 	if (vf->driver != NULL && strcmp(vf->driver, srp_backend_stub(be)) == 0)
 		return srp_err_set(err, -EBUSY, "VF %s is already bound to %s but not in the ledger; "
@@ -110,8 +110,11 @@ static int gate(struct srp_host *host, const struct srp_config *cfg, const struc
 		return r;
 	if (!v->allow) {
 		srp_verdict_format(v, why, sizeof(why));
-		return srp_err_set(err, -EPERM, "policy refuses %s for tenant '%s': %s", vf->name,
-				   req->tenant, why);
+		/* a tenant the configuration does not know is the caller's typo */
+		if (srp_verdict_find(v, SRP_POL_TENANT) != NULL)
+			return srp_err_input(err, -EPERM, "%s", why);
+		return srp_err_refuse(err, -EPERM, "policy refuses %s for tenant '%s': %s",
+				      vf->name, req->tenant, why);
 	}
 	return 0;
 }
@@ -166,11 +169,11 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 
 	srp_bdf_format(&req->vf, name);
 	if (req->tenant == NULL || !srp_name_valid(req->tenant))
-		return srp_err_set(err, -EINVAL, "tenant name '%s' is not valid ([A-Za-z0-9_.-], "
-				   "at most %d)", req->tenant ? req->tenant : "", SRP_NAME_MAX - 1);
+		return srp_err_input(err, -EINVAL, "tenant name '%s' is not valid ([A-Za-z0-9_.-], "
+				     "at most %d)", req->tenant ? req->tenant : "", SRP_NAME_MAX - 1);
 	if (req->domain == NULL || !srp_name_valid(req->domain))
-		return srp_err_set(err, -EINVAL, "domain name '%s' is not valid ([A-Za-z0-9_.-], "
-				   "at most %d)", req->domain ? req->domain : "", SRP_NAME_MAX - 1);
+		return srp_err_input(err, -EINVAL, "domain name '%s' is not valid ([A-Za-z0-9_.-], "
+				     "at most %d)", req->domain ? req->domain : "", SRP_NAME_MAX - 1);
 	r = srp_backend_open(host, req->backend ? req->backend : "auto", &be, err);
 	if (r < 0)
 		return r;
@@ -355,7 +358,7 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 		return r;
 	held = srp_ledger_find(t.l, vfaddr);
 	if (held == NULL) {
-		r = srp_err_set(err, -ENOENT, "VF %s is not assigned (not in the ledger)", name);
+		r = srp_err_refuse(err, -ENOENT, "VF %s is not assigned (not in the ledger)", name);
 		goto out;
 	}
 	r = srp_assignment_copy(&a, held);

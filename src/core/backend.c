@@ -73,7 +73,7 @@ int srp_backend_open(struct srp_host *host, const char *name, struct srp_backend
 		if (strcmp(name, "auto") == 0)
 			return srp_err_set(err, -ENOENT, "no backend is usable on this host "
 					   "(known: %s; none detects its hypervisor)", known);
-		return srp_err_set(err, -ENOENT, "unknown backend '%.32s' (known: %s)", name, known);
+		return srp_err_input(err, -ENOENT, "unknown backend '%.32s' (known: %s)", name, known);
 	}
 	be = calloc(1, sizeof(*be));
 	if (be == NULL)

@@ -689,6 +689,10 @@ int srp_config_load(const struct srp_sys *sys, const char *path, struct srp_conf
 	*ret = l.cfg;
 	l.cfg = NULL;		/* moved to the caller */
 out:
+	/* a file srpass could read but not accept is the operator's to fix */
+	if (err != NULL && (r == -EINVAL || r == -EBADMSG || r == -ERANGE || r == -EFBIG || r == -ELOOP ||
+	    r == -EISDIR || r == -EPERM || r == -ENOTDIR))
+		err->flags |= SRP_ERR_INPUT | SRP_ERR_SAID;
 	if (d != NULL)
 		iniparser_freedict(d);
 	srp_config_free(l.cfg);

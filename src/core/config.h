@@ -155,6 +155,9 @@ static inline bool srp_vlan_set_has(const struct srp_vlan_set *s, unsigned int v
 }
 /* The only VLAN of a one-VLAN set, else 0. */
 unsigned int srp_vlan_set_single(const struct srp_vlan_set *s);
+/* "blue, red" (the tenants in file order; "none"), truncated with "..." */
+void srp_config_tenant_names(const struct srp_config *cfg, char *buf, size_t len);
+
 /* The set as the configuration writes it ("100-110,200"; "none" if
  * empty), truncated with "..." if it does not fit len. */
 void srp_vlan_set_format(const struct srp_vlan_set *s, char *buf, size_t len);

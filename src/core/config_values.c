@@ -708,3 +708,22 @@ void srp_vlan_set_format(const struct srp_vlan_set *s, char *buf, size_t len)
 		v = end;
 	}
 }
+
+void srp_config_tenant_names(const struct srp_config *cfg, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (len == 0)
+		return;
+	snprintf(buf, len, "none");
+	for (size_t i = 0; i < cfg->n_tenants; i++) {
+		int n = snprintf(buf + o, len - o, "%s%s", i ? ", " : "", cfg->tenants[i].name);
+
+		if (n < 0 || (size_t)n >= len - o) {
+			if (len >= 4)
+				memcpy(buf + len - 4, "...", 4);
+			return;
+		}
+		o += (size_t)n;
+	}
+}

@@ -480,8 +480,11 @@ int srp_policy_allows(const struct srp_config *cfg, const struct srp_policy_quer
 
 	c.t = srp_config_tenant(cfg, q->tenant);
 	if (c.t == NULL) {
-		deny(&c, SRP_POL_TENANT, "tenant '%.64s' is not in %s", q->tenant,
-		     cfg->path != NULL ? cfg->path : "the configuration");
+		char known[256];
+
+		srp_config_tenant_names(cfg, known, sizeof(known));
+		deny(&c, SRP_POL_TENANT, "tenant '%.64s' is not in %s (its tenants: %s)", q->tenant,
+		     cfg->path != NULL ? cfg->path : "the configuration", known);
 		*ret = v;
 		return 0;
 	}

@@ -167,7 +167,7 @@ int srp_vf_set(struct srp_host *host, const struct srp_config *cfg,
 		if (!v.allow) {
 			srp_verdict_format(&v, why, sizeof(why));
 			if (!req->force) {
-				r = srp_err_set(err, -EPERM, "policy of tenant '%s' refuses it (--force "
+				r = srp_err_refuse(err, -EPERM, "policy of tenant '%s' refuses it (--force "
 						"overrides): %s", held->tenant, why);
 				goto out;
 			}

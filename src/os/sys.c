@@ -344,15 +344,19 @@ int srp_sys_open(struct srp_sys *sys, const char *root, struct srp_err *err)
 
 	n = strlen(root);
 	if (n == 0 || root[0] != '/')
-		return srp_err_set(err, -EINVAL, "host root '%s' is not an absolute path", root);
+		return srp_err_input(err, -EINVAL, "host root '%s' is not an absolute path", root);
 	if (n >= sizeof(sys->root))
-		return srp_err_set(err, -ENAMETOOLONG, "host root '%.64s...' is too long", root);
+		return srp_err_input(err, -ENAMETOOLONG, "host root '%.64s...' is too long", root);
 	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return srp_err_input(err, -ENOENT, "host root '%s' does not exist", root);
+	if (fd < 0 && errno == ENOTDIR)
+		return srp_err_input(err, -ENOTDIR, "host root '%s' is not a directory", root);
 	if (fd < 0)
 		return srp_err_set(err, -errno, "cannot open host root '%s'", root);
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		close(fd);
-		return srp_err_set(err, -ENOTDIR, "host root '%s' is not a directory", root);
+		return srp_err_input(err, -ENOTDIR, "host root '%s' is not a directory", root);
 	}
 	sys->ops = &srp_sys_real;
 	sys->rootfd = fd;
