@@ -105,6 +105,7 @@ fi
 # srpass's lock and the simulator's switch state appear on first use;
 # make them now, so that "changed nothing" can be exact afterwards
 "$SRPASS" --root "$P" list >/dev/null 2>&1
+# shellcheck disable=SC2086 # ASSIGN is words
 "$SRPASS" --root "$P" $ASSIGN --dry-run >/dev/null 2>&1
 
 # ---- running srpass and judging a run -------------------------------
@@ -480,6 +481,7 @@ else
 	bail "on the unspoiled host every read-only command ends with status 0: $bad"
 fi
 cp -a "$H" "$C"
+# shellcheck disable=SC2086
 run "$C" $ASSIGN
 rc1=$rc
 run "$C" release "$VF"
