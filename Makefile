@@ -59,6 +59,9 @@ SO_VERSION := 0
 SO_NAME    := libsrpass.so.$(SO_VERSION)
 LIB_SO     := $(BUILD)/$(SO_NAME)
 PC_UNINST  := $(BUILD)/pkgconfig/srpass.pc
+# a sanitized library needs its runtime linked into the program first
+, := ,
+PC_LIBS_EXTRA := $(if $(filter 1,$(SANITIZE)), -fsanitize=address$(,)undefined)
 
 .PHONY: all sim lib deps check demo clean bench
 all: $(BUILD)/srpass $(BUILD)/libsrpass.a lib
@@ -69,12 +72,18 @@ sim: $(BUILD)/srpass-sim $(TOOL_BINS)
 deps:
 	@scripts/deps.sh build
 
-$(BUILD)/%.o: %.c
+# Before the first compile: every build dependency there, or the Debian
+# package names of those that are not (instead of a missing header).
+$(BUILD)/.deps-ok:
+	@PKG="$(PKG)" scripts/deps.sh probe
+	@mkdir -p $(dir $@) && touch $@
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Tests and the simulator also see tests/ (lib/, sim/).
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -91,7 +100,8 @@ $(BUILD)/libsrpass.so: $(LIB_SO)
 $(PC_UNINST): conf/srpass.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@libdir@|$(abspath $(BUILD))|' -e 's|@includedir@|$(abspath include)|' \
-	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' $< >$@
+	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' \
+	    -e 's|@libs_extra@|$(PC_LIBS_EXTRA)|' $< >$@
 
 $(BUILD)/srpass: $(BUILD)/src/cli/main.o $(CLI_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -112,7 +122,7 @@ $(BUILD)/tests/mkhost: $(MKHOST_OBJS) $(TSUP_OBJS) $(BUILD)/libsrpass.a
 # The test suite: cmocka binaries, then the shell tests that run the CLI.
 check: deps
 	@$(MAKE) --no-print-directory all sim $(TEST_BINS)
-	@BUILD=$(BUILD) tests/run.sh $(TEST_BINS) $(wildcard tests/shell/t[0-9]*.sh)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_BINS) $(wildcard tests/shell/t[0-9]*.sh)
 
 DEMO_ROOT := $(BUILD)/demo-host
 demo: deps
@@ -124,6 +134,50 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all sim
 	@BUILD=$(BUILD) bench/inventory.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: a tree a package can ship.
+# The configuration stays /etc/srpass/srpass.conf whatever the prefix
+# (srpass reads that path); an existing one is never overwritten.
+PREFIX         ?= /usr/local
+SBINDIR        ?= $(PREFIX)/sbin
+LIBDIR         ?= $(PREFIX)/lib
+INCLUDEDIR     ?= $(PREFIX)/include
+MANDIR         ?= $(PREFIX)/share/man
+SYSCONFDIR     ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+INSTALL        ?= install
+
+.PHONY: install uninstall
+install: all lib
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/srpass $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/srpass
+	$(INSTALL) -m 0755 $(BUILD)/srpass $(DESTDIR)$(SBINDIR)/srpass
+	$(INSTALL) -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libsrpass.so
+	$(INSTALL) -m 0644 include/srpass/*.h $(DESTDIR)$(INCLUDEDIR)/srpass/
+	sed -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
+	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' -e 's|@libs_extra@||' \
+	    conf/srpass.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc
+	$(INSTALL) -m 0644 docs/srpass.1 $(DESTDIR)$(MANDIR)/man1/srpass.1
+	$(INSTALL) -m 0644 docs/srpass.conf.5 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5
+	sed 's|/usr/sbin/srpass|$(SBINDIR)/srpass|' conf/srpass-restore.service \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service
+	$(INSTALL) -m 0644 conf/srpass.bash $(DESTDIR)$(BASHCOMPDIR)/srpass
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf"; \
+	else \
+		$(INSTALL) -m 0644 conf/srpass.conf $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf; \
+	fi
+
+# removes what install put there, except the configuration
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/srpass $(DESTDIR)$(LIBDIR)/$(SO_NAME) \
+	      $(DESTDIR)$(LIBDIR)/libsrpass.so $(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc \
+	      $(DESTDIR)$(MANDIR)/man1/srpass.1 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5 \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service $(DESTDIR)$(BASHCOMPDIR)/srpass
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/srpass
 
 clean:
 	rm -rf build build-san

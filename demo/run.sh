@@ -35,6 +35,13 @@ srpass() {
 section "The simulated host: $demo/host.ini -> $root"
 "$build/tests/mkhost" -f "$demo/host.ini" "$root"
 root=$(cd "$root" && pwd)	# srpass wants an absolute root
+# a Debian host has pci.ids, and srpass reads the root's own copy
+for ids in /usr/share/misc/pci.ids /usr/share/hwdata/pci.ids; do
+	if [ -f "$ids" ]; then
+		install -D -m 0644 "$ids" "$root/usr/share/misc/pci.ids"
+		break
+	fi
+done
 install -D -m 0644 "$demo/srpass.conf" "$root/etc/srpass/srpass.conf"
 echo "Two sockets; Intel X710 (8 + 4 VFs) on socket 0, Mellanox ConnectX-5"
 echo "(4 + 2 VFs) on socket 1 behind a root port without ACS.  Tenants: $demo/srpass.conf"

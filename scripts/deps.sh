@@ -2,16 +2,36 @@
 # srpass -- install the Debian packages a build (or the VM suite) needs.
 # A no-op when everything is present; otherwise apt-get from the
 # machine's configured mirror (python3-jsonschema validates the JSON
-# outputs against docs/schema/ in the tests).  Usage: deps.sh build
+# outputs against docs/schema/ in the tests).  Usage: deps.sh build|probe
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev libpci-dev pciutils pci.ids
 	libiniparser-dev libcmocka-dev libmnl-dev libjson-c-dev libxen-dev iproute2
 	python3 python3-jsonschema"
 
+# probe: can this machine build srpass?  Each missing piece named with
+# the Debian package that has it; exit 1 if any.  PKG is pkg-config.
+probe() {
+	pkg=${PKG:-pkg-config}
+	lack=
+	command -v "$pkg" >/dev/null 2>&1 || lack="$lack pkg-config"
+	for m in libpci:libpci-dev libmnl:libmnl-dev json-c:libjson-c-dev cmocka:libcmocka-dev; do
+		"$pkg" --exists "${m%%:*}" 2>/dev/null || lack="$lack ${m#*:}"
+	done
+	for h in iniparser/iniparser.h:libiniparser-dev linux/vfio.h:linux-libc-dev; do
+		[ -f "/usr/include/${h%%:*}" ] || lack="$lack ${h#*:}"
+	done
+	[ -z "$lack" ] && return 0
+	echo "srpass: cannot build, missing Debian packages:$lack" >&2
+	echo "srpass: install them with 'scripts/deps.sh build' as root (make check and" >&2
+	echo "srpass: make demo do that first), or: apt-get install$lack" >&2
+	return 1
+}
+
 case "${1:-build}" in
 build) want=$build_pkgs ;;
-*) echo "deps.sh: unknown set '$1' (build)" >&2; exit 2 ;;
+probe) probe; exit ;;
+*) echo "deps.sh: unknown set '$1' (build, probe)" >&2; exit 2 ;;
 esac
 
 missing=

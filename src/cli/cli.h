@@ -37,6 +37,20 @@ struct srp_cli {
 struct srp_config;
 
 struct srp_platform;
+struct option;
+/* 0 the first time getopt_long() returns c, -1 (and a message naming
+ * "srpass cmd --opt") if an option that takes a value comes twice: the
+ * second would silently replace the first.  *seen is the caller's,
+ * zero before the loop. */
+int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned long *seen);
+
+/* The help of cmd (or of "cmd sub", e.g. "vf set", if it has its own),
+ * or NULL for an unknown command. */
+const char *srp_cli_help(const char *cmd, const char *sub);
+/* 1 if argv (a command's own, argv[0] its name) asks for --help or -h
+ * before any "--". */
+int srp_cli_wants_help(int argc, char **argv);
+
 /* A plan that prints each line to cli->out. */
 struct srp_plan srp_cli_plan(struct srp_cli *cli);
 

@@ -35,10 +35,12 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
 		"[--mac M] [--dry-run]\n";
 	struct srp_assign_req req = { .backend = cli->cfg->backend };
-	unsigned long v;
+	unsigned long v, seen = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "t:d:b:V:m:n", opts, NULL)) != -1) {
+		if (srp_cli_once("assign", opts, c, &seen) < 0)
+			return SRP_EXIT_USAGE;
 		switch (c) {
 		case 'V':
 			if (srp_parse_ulong(optarg, 10, 1, SRP_VF_VLAN_MAX, &v) < 0) {
@@ -165,11 +167,13 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 	};
 	const char *use = enable ? "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
 				 : "usage: srpass disable PF [--dry-run]\n";
-	unsigned long n = 0;
+	unsigned long n = 0, seen = 0;
 	int c, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
 	struct srp_bdf pf;
 
 	while ((c = getopt_long(argc, argv, enable ? "v:An" : "n", opts, NULL)) != -1) {
+		if (srp_cli_once(enable ? "enable" : "disable", opts, c, &seen) < 0)
+			return SRP_EXIT_USAGE;
 		switch (c) {
 		case 'v':
 			if (srp_parse_ulong(optarg, 10, 1, 65535, &n) < 0) {

@@ -108,8 +108,11 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 	struct srp_switch *sw = NULL;
 	const char *tenant = "";
 	int c, worst = AUDIT_CLEAN, rc = AUDIT_FAILED;
+	unsigned long seen = 0;
 
 	while ((c = getopt_long(argc, argv, "jt:", opts, NULL)) != -1) {
+		if (srp_cli_once("audit", opts, c, &seen) < 0)
+			return AUDIT_FAILED;
 		switch (c) {
 		case 'j':
 			cli->json = 1;

@@ -52,9 +52,25 @@ struct srp_plan srp_cli_plan(struct srp_cli *cli)
 	return (struct srp_plan){ .line = plan_line, .ctx = cli->out };
 }
 
+int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned long *seen)
+{
+	for (unsigned int i = 0; opts[i].name != NULL && i < 8 * sizeof(*seen); i++) {
+		if (opts[i].val != c || opts[i].has_arg == no_argument)
+			continue;
+		if (*seen & 1UL << i) {
+			fprintf(stderr, "srpass%s%s: --%s given twice\n", cmd[0] ? " " : "", cmd,
+				opts[i].name);
+			return -1;
+		}
+		*seen |= 1UL << i;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] COMMAND [ARGS]\n");
+	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] COMMAND [ARGS]\n"
+		   "       srpass help [COMMAND]   (or srpass COMMAND --help)\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "       srpass %s%s%s\n", cmds[i].name, cmds[i].usage[0] ? " " : "",
 			cmds[i].usage);
@@ -62,6 +78,25 @@ static void usage(FILE *f)
 		   "The host root is --root, else $SRPASS_ROOT, else /.  --wait: how long to wait\n"
 		   "for another srpass holding the host's lock (default %u s).\n",
 		SRP_LOCK_WAIT_MS / 1000);
+}
+
+/* srpass help [CMD [SUB]] */
+static int help(int argc, char **argv)
+{
+	const char *text;
+
+	if (argc < 2) {
+		usage(stdout);
+		return SRP_EXIT_OK;
+	}
+	text = srp_cli_help(argv[1], argc > 2 ? argv[2] : NULL);
+	if (text == NULL) {
+		fprintf(stderr, "srpass help: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return SRP_EXIT_USAGE;
+	}
+	fputs(text, stdout);
+	return SRP_EXIT_OK;
 }
 
 int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
@@ -77,13 +112,15 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	struct srp_cli cli = { .out = stdout };
 	struct srp_host_opts hopts = { .platform = platform };
 	const struct cmd *cmd = NULL;
-	unsigned long secs;
+	unsigned long secs, seen = 0;
 	int c, rc, fail;
 
 	cli.root = getenv("SRPASS_ROOT");
 	if (cli.root == NULL || cli.root[0] == '\0')
 		cli.root = "/";
 	while ((c = getopt_long(argc, argv, "+R:c:w:hV", opts, NULL)) != -1) {
+		if (srp_cli_once("", opts, c, &seen) < 0)
+			return SRP_EXIT_USAGE;
 		switch (c) {
 		case 'R':
 			cli.root = optarg;
@@ -114,6 +151,8 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		usage(stderr);
 		return SRP_EXIT_USAGE;
 	}
+	if (strcmp(argv[optind], "help") == 0)
+		return help(argc - optind, argv + optind);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (strcmp(argv[optind], cmds[i].name) == 0)
 			cmd = &cmds[i];
@@ -121,6 +160,13 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		fprintf(stderr, "srpass: unknown command '%s'\n", argv[optind]);
 		usage(stderr);
 		return SRP_EXIT_USAGE;
+	}
+
+	if (srp_cli_wants_help(argc - optind, argv + optind)) {
+		const char *sub = optind + 1 < argc ? argv[optind + 1] : NULL;
+
+		fputs(srp_cli_help(cmd->name, sub), stdout);
+		return SRP_EXIT_OK;
 	}
 
 	fail = cmd->fail;

@@ -102,7 +102,7 @@ static int read_opt_str(const struct srp_sys *sys, const struct srp_dev *d, cons
 	if (srp_sysfs_dev_path(path, sizeof(path), &d->addr, attr) < 0)
 		return srp_err_set(err, -ENAMETOOLONG, "path too long");
 	r = srp_sysfs_read_str(sys, path, buf, sizeof(buf), err);
-	if (r == -ENOENT || (r == 0 && (buf[0] == '\0' || strcmp(buf, "(null)") == 0))) {
+	if (srp_sysfs_absent(r, err) || (r == 0 && (buf[0] == '\0' || strcmp(buf, "(null)") == 0))) {
 		*ret = NULL;
 		return 0;
 	}
@@ -194,19 +194,19 @@ static int read_pf_attrs(const struct srp_sys *sys, struct srp_dev *d, struct sr
 	d->numvfs = (unsigned int)v;
 	/* offset, stride and vf_device came with Linux 4.2; autoprobe with 4.12 */
 	r = read_dev_ulong(sys, d, "sriov_offset", 10, 65535, &v, err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	d->vf_offset = r == 0 ? (unsigned int)v : 0;
 	r = read_dev_ulong(sys, d, "sriov_stride", 10, 65535, &v, err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	d->vf_stride = r == 0 ? (unsigned int)v : 0;
 	r = read_dev_ulong(sys, d, "sriov_vf_device", 16, 0xffff, &v, err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	d->vf_device = r == 0 ? (uint16_t)v : 0;
 	r = read_dev_ulong(sys, d, "sriov_drivers_autoprobe", 10, 1, &v, err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	d->drivers_autoprobe = r == 0 ? (int)v : -1;
 	return 0;
@@ -221,7 +221,7 @@ static int read_dev(const struct srp_sys *sys, struct srp_dev *d, unsigned long 
 	int r;
 
 	r = read_link_name(sys, d, "driver", name, sizeof(name), err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	if (r == 0 && (d->driver = strdup(name)) == NULL)
 		return srp_err_set(err, -ENOMEM, "out of memory");
@@ -236,7 +236,7 @@ static int read_dev(const struct srp_sys *sys, struct srp_dev *d, unsigned long 
 			return srp_err_set(err, -EINVAL, "%s: iommu_group link names '%s', not a group",
 					   d->name, name);
 		*ret_group = v;
-	} else if (r != -ENOENT) {
+	} else if (!srp_sysfs_absent(r, err)) {
 		return r;
 	}
 
@@ -244,7 +244,7 @@ static int read_dev(const struct srp_sys *sys, struct srp_dev *d, unsigned long 
 	if (srp_sysfs_dev_path(path, sizeof(path), &d->addr, "numa_node") < 0)
 		return srp_err_set(err, -ENAMETOOLONG, "path too long");
 	r = srp_sysfs_read_long(sys, path, -1, 65535, &node, err);
-	if (r < 0 && r != -ENOENT)
+	if (r < 0 && !srp_sysfs_absent(r, err))
 		return r;
 	if (r == 0)
 		d->numa_node = (int)node;
@@ -258,7 +258,7 @@ static int read_dev(const struct srp_sys *sys, struct srp_dev *d, unsigned long 
 		d->totalvfs = (unsigned int)v;
 		return read_pf_attrs(sys, d, err);
 	}
-	return r == -ENOENT ? 0 : r;
+	return srp_sysfs_absent(r, err) ? 0 : r;
 }
 
 struct vf_walk {
@@ -341,7 +341,7 @@ static int link_vfs(const struct srp_sys *sys, struct srp_inventory *inv, struct
 		if (srp_sysfs_dev_path(path, sizeof(path), &d->addr, "physfn") < 0)
 			return srp_err_set(err, -ENAMETOOLONG, "path too long");
 		r = srp_sysfs_link_bdf(sys, path, &addr, err);
-		if (r == -ENOENT) {
+		if (srp_sysfs_absent(r, err)) {
 			if (d->kind == SRP_DEV_VF)
 				return srp_err_set(err, -EINVAL, "VF %s (virtfn%d of %s) has no physfn link",
 						   d->name, d->vf_index, d->pf->name);
@@ -452,7 +452,7 @@ static int build_groups(const struct srp_sys *sys, struct srp_inventory *inv,
 		r = srp_sysfs_read_str(sys, path, buf, sizeof(buf), err);
 		if (r == 0 && (g->type = strdup(buf)) == NULL)
 			return srp_err_set(err, -ENOMEM, "out of memory");
-		if (r < 0 && r != -ENOENT)
+		if (r < 0 && !srp_sysfs_absent(r, err))
 			return r;
 
 		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%u/devices", g->id);

@@ -175,8 +175,26 @@ static int get_field(struct json_object *o, const char *key, enum json_type type
 	}
 	if (v == NULL || !json_object_is_type(v, type))
 		return -EBADMSG;
+	/* C would cut a string at an embedded NUL: refuse it as malformed */
+	if (type == json_type_string &&
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+		return -EBADMSG;
 	*ret = v;
 	return 0;
+}
+
+/* A kernel driver name: [A-Za-z0-9_.+-], 1 to 64 characters, not "." or
+ * "..": it becomes a path component and a sysfs write. */
+static int driver_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && strchr("_.+-", *s) == NULL)
+			return 0;
+	return 1;
 }
 
 static int get_name(struct json_object *o, const char *key, char *buf, size_t len)
@@ -199,6 +217,9 @@ static int get_bdf(struct json_object *o, const char *key, struct srp_bdf *ret)
 
 	if (get_field(o, key, json_type_string, 0, &v) < 0)
 		return -EBADMSG;
+	/* the full form srpass writes, nothing shorter */
+	if (json_object_get_string_len(v) != SRP_BDF_STRLEN - 1)
+		return -EBADMSG;
 	return srp_bdf_parse(json_object_get_string(v), ret) < 0 ? -EBADMSG : 0;
 }
 
@@ -212,10 +233,7 @@ static int get_opt_str(struct json_object *o, const char *key, char **ret)
 		*ret = NULL;
 		return 0;
 	}
-	/* driver names: no slashes, nothing that could become a path */
-	if (json_object_get_string_len(v) == 0 || json_object_get_string_len(v) > 64 ||
-	    strchr(json_object_get_string(v), '/') != NULL ||
-	    strcmp(json_object_get_string(v), "..") == 0)
+	if (!driver_name_ok(json_object_get_string(v)))
 		return -EBADMSG;
 	*ret = strdup(json_object_get_string(v));
 	return *ret ? 0 : -ENOMEM;
@@ -260,7 +278,8 @@ static int forced_from_json(struct json_object *o, struct srp_assignment *a)
 	if (!json_object_object_get_ex(o, "forced", &v) || v == NULL)
 		return 0;
 	if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0 ||
-	    json_object_get_string_len(v) > 4096)
+	    json_object_get_string_len(v) > 4096 ||
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
 		return -EBADMSG;
 	for (t = json_object_get_string(v); *t; t++)
 		if ((unsigned char)*t < 0x20)
@@ -601,6 +620,7 @@ int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_e
 {
 	const struct srp_sys *sys = &host->sys;
 	struct srp_ledger *l;
+	struct stat st;
 	int r;
 
 	char lock[sizeof(l->dir) + 8];
@@ -612,14 +632,19 @@ int srp_ledger_open(struct srp_host *host, struct srp_ledger **ret, struct srp_e
 	if (l == NULL)
 		return srp_err_set(err, -ENOMEM, "out of memory");
 	snprintf(lock, sizeof(lock), "%s/lock", l->dir);
-	l->lockfd = sys->ops->open(sys, lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+	l->lockfd = sys->ops->open(sys, lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (l->lockfd < 0) {
 		r = srp_err_set(err, l->lockfd, "cannot open lock file '%s'", lock);
+		goto fail;
+	}
+	if (fstat(l->lockfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = srp_err_set(err, -EINVAL, "lock file '%s' is not a regular file", lock);
 		goto fail;
 	}
 	r = take_lock(host, l->lockfd, lock, err);
 	if (r < 0)
 		goto fail;
+	(void)srp_sys_clean_stale(sys, l->dir);	/* of commits killed mid-way */
 	r = ledger_read(host, l, err);
 	if (r < 0)
 		goto fail;

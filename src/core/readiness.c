@@ -105,7 +105,7 @@ int srp_iommu_facts(struct srp_host *host, const struct srp_inventory *inv,
 			       buf, sizeof(buf), err);
 	if (r == 0)
 		f.unsafe_interrupts = buf[0] == 'Y' || buf[0] == '1';
-	else if (r != -ENOENT)
+	else if (!srp_sysfs_absent(r, err))
 		return r;
 
 	/* remapped MSIs are named IR-PCI-MSI (Intel) or carry AMD-IR */

@@ -26,7 +26,7 @@ int srp_bind_current(const struct srp_sys *sys, const struct srp_bdf *dev, char 
 	if (srp_sysfs_dev_path(path, sizeof(path), dev, "driver") < 0)
 		return srp_err_set(err, -ENAMETOOLONG, "path too long");
 	r = srp_sysfs_link_name(sys, path, buf, len, err);
-	if (r == -ENOENT) {
+	if (srp_sysfs_absent(r, err)) {
 		buf[0] = '\0';
 		return 0;
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* srpass -- the libpci boundary: enumeration, names and config space */
+/* srpass -- the libpci boundary: enumeration, names and config space decoding */
 #ifndef SRP_PCILIB_H
 #define SRP_PCILIB_H
 
@@ -19,11 +19,13 @@ struct srp_pci_func {
 };
 
 /*
- * srp_pci_enumerate - every PCI function libpci sees under the host root
- * (method linux-sysfs, sysfs.path = <root>/sys/bus/pci).  On success
- * *ret is a malloc()ed array of *ret_n entries (free each with
- * srp_pci_funcs_free()).  libpci's fatal errors come back as -EIO with
- * libpci's message; nothing exits.
+ * srp_pci_enumerate - every PCI function under the host root's
+ * /sys/bus/pci/devices, with the kernel's vendor, device and class, read
+ * through the seam, and their names from the root's pci.ids (libpci's
+ * parser, fed through the seam too; NULL names without one).  libpci
+ * itself opens nothing.  On success *ret is a malloc()ed array of *ret_n
+ * entries (free with srp_pci_funcs_free()).  A malformed pci.ids is -EIO
+ * with libpci's message; nothing exits.
  */
 int srp_pci_enumerate(const struct srp_sys *sys, struct srp_pci_func **ret, size_t *ret_n,
 		      struct srp_err *err);
@@ -48,9 +50,10 @@ struct srp_pci_caps {
 #define SRP_ACS_REQUIRED 0x001d
 
 /*
- * srp_pci_read_caps - read dev's capabilities from its config space via
- * libpci.  A config space that cannot be read (absent file, short file)
- * is -EIO with the path.
+ * srp_pci_read_caps - dev's capabilities: its config file read through
+ * the seam, decoded by libpci from that copy.  A config space that
+ * cannot be read (absent, not a regular file, shorter than a header, no
+ * vendor id) is an error naming the path.
  */
 int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *dev,
 		      struct srp_pci_caps *ret, struct srp_err *err);

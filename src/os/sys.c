@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,9 @@ static int sys_openat(const struct srp_sys *sys, const char *path, int flags, mo
 	}
 }
 
-int srp_sys_open_parent(const struct srp_sys *sys, const char *path,
-			   unsigned long long resolve, const char **ret_base)
+/* The directory holding path's last component, opened with flags. */
+static int open_parent(const struct srp_sys *sys, const char *path, int flags,
+		       unsigned long long resolve, const char **ret_base)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -71,7 +73,40 @@ int srp_sys_open_parent(const struct srp_sys *sys, const char *path,
 	*ret_base = slash + 1;
 	if (strcmp(*ret_base, ".") == 0 || strcmp(*ret_base, "..") == 0)
 		return -EINVAL;
-	return sys_openat(sys, dir, O_PATH | O_DIRECTORY, 0, resolve);
+	return sys_openat(sys, dir, flags | O_DIRECTORY, 0, resolve);
+}
+
+int srp_sys_open_parent(const struct srp_sys *sys, const char *path,
+			   unsigned long long resolve, const char **ret_base)
+{
+	return open_parent(sys, path, O_PATH, resolve, ret_base);
+}
+
+/*
+ * Open a file srpass reads or writes as a value (a sysfs attribute, the
+ * ledger, the config).  O_NONBLOCK: a FIFO or a device node planted in
+ * its place must not stall the open; anything but a regular file is
+ * then refused (-EISDIR for a directory, -EINVAL for the rest).
+ */
+static int open_value(const struct srp_sys *sys, const char *path, int flags)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	fd = sys_openat(sys, path, flags | O_NONBLOCK | O_NOCTTY, 0, 0);
+	if (fd < 0)
+		return fd == -ENXIO ? -EINVAL : fd;	/* ENXIO: a FIFO with no reader */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 static ssize_t real_read(const struct srp_sys *sys, const char *path, void *buf, size_t len)
@@ -79,7 +114,7 @@ static ssize_t real_read(const struct srp_sys *sys, const char *path, void *buf,
 	ssize_t n, total = 0;
 	int fd;
 
-	fd = sys_openat(sys, path, O_RDONLY, 0, 0);
+	fd = open_value(sys, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	/* sysfs answers an attribute in one read; regular files may need more */
@@ -104,7 +139,7 @@ static int real_write(const struct srp_sys *sys, const char *path, const void *b
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = sys_openat(sys, path, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0, 0);
+	fd = open_value(sys, path, O_WRONLY | O_TRUNC | O_NOFOLLOW);
 	if (fd < 0)
 		return fd;
 	n = write(fd, buf, len);
@@ -202,7 +237,8 @@ static int real_replace(const struct srp_sys *sys, const char *path, const void 
 	ssize_t n;
 	int dfd, fd, r = 0;
 
-	dfd = srp_sys_open_parent(sys, path, RESOLVE_NO_SYMLINKS, &base);
+	/* O_RDONLY, not O_PATH: fsync() of an O_PATH fd is EBADF */
+	dfd = open_parent(sys, path, O_RDONLY, RESOLVE_NO_SYMLINKS, &base);
 	if (dfd < 0)
 		return dfd;
 	if (snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", base, (long)getpid()) >= (int)sizeof(tmp)) {
@@ -231,8 +267,8 @@ static int real_replace(const struct srp_sys *sys, const char *path, const void 
 		r = -errno;
 	if (r < 0)
 		(void)unlinkat(dfd, tmp, 0);
-	else if (fsync(dfd) < 0 && errno != EINVAL && errno != EBADF)
-		r = -errno;
+	else if (fsync(dfd) < 0)
+		r = 1;		/* replaced, but the new entry may not survive a power loss */
 	close(dfd);
 	return r;
 }
@@ -349,4 +385,54 @@ int srp_sys_hostpath(const struct srp_sys *sys, const char *path, char *buf, siz
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+struct stale_walk {
+	const struct srp_sys *sys;
+	const char *dir;
+	int removed;
+};
+
+/* ".NAME.PID.tmp", as real_replace names its temp files */
+static long stale_pid(const char *name)
+{
+	size_t n = strlen(name);
+	const char *dot;
+	char *end;
+	long pid;
+
+	if (n < 8 || name[0] != '.' || strcmp(name + n - 4, ".tmp") != 0)
+		return -1;
+	dot = name + n - 5;
+	while (dot > name && *dot >= '0' && *dot <= '9')
+		dot--;
+	if (dot == name || *dot != '.' || dot == name + n - 5)
+		return -1;
+	pid = strtol(dot + 1, &end, 10);
+	return *end == '.' && pid > 0 ? pid : -1;
+}
+
+static int stale_entry(const char *name, unsigned char d_type, void *arg)
+{
+	struct stale_walk *w = arg;
+	char path[PATH_MAX];
+	long pid = stale_pid(name);
+
+	if (pid < 0 || d_type != DT_REG || pid == (long)getpid())
+		return 0;
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;	/* alive, or not ours to judge: leave it */
+	if (snprintf(path, sizeof(path), "%s/%s", w->dir, name) >= (int)sizeof(path))
+		return 0;
+	if (w->sys->ops->unlink(w->sys, path) == 0)
+		w->removed++;
+	return 0;
+}
+
+int srp_sys_clean_stale(const struct srp_sys *sys, const char *dir)
+{
+	struct stale_walk w = { .sys = sys, .dir = dir };
+	int r = sys->ops->listdir(sys, dir, stale_entry, &w);
+
+	return r < 0 ? r : w.removed;
 }

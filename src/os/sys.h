@@ -20,11 +20,13 @@ typedef int (*srp_dirent_fn)(const char *name, unsigned char d_type, void *arg);
  * return >= 0 on success and a negative errno on failure.
  */
 struct srp_sys_ops {
-	/* Read up to len bytes from the start of the file. */
+	/* Read up to len bytes from the start of a regular file: anything
+	 * else (a FIFO, a device, a socket) is -EINVAL, a directory -EISDIR,
+	 * and neither blocks. */
 	ssize_t (*read)(const struct srp_sys *sys, const char *path, void *buf, size_t len);
 	/* Store a value into an existing file (a sysfs attribute) with one
 	 * write(); a short write is -EIO.  The last component must not be a
-	 * symlink. */
+	 * symlink, and the file must be regular, as for read. */
 	int (*write)(const struct srp_sys *sys, const char *path, const void *buf, size_t len);
 	/* The target of the symlink at path (not followed); NUL-terminated. */
 	ssize_t (*readlink)(const struct srp_sys *sys, const char *path, char *buf, size_t len);
@@ -32,7 +34,10 @@ struct srp_sys_ops {
 	/* lstat() of path: 0 and *ret_mode, or -errno. */
 	int (*lstat)(const struct srp_sys *sys, const char *path, mode_t *ret_mode);
 	/* Replace path atomically with data: temp file, fsync, rename, fsync
-	 * of the directory.  No symlink anywhere on the path is followed. */
+	 * of the directory.  No symlink anywhere on the path is followed.
+	 * 1 if the rename happened but the directory's fsync failed: the
+	 * new content is in place, only its survival of a power loss is in
+	 * doubt (the next replace in that directory syncs it again). */
 	int (*replace)(const struct srp_sys *sys, const char *path, const void *data, size_t len,
 		       mode_t mode);
 	int (*mkdir)(const struct srp_sys *sys, const char *path, mode_t mode);
@@ -80,6 +85,12 @@ static inline int srp_sys_lstat(const struct srp_sys *s, const char *p, mode_t *
  * the seam does not have (the simulated kernel's symlink, rename). */
 int srp_sys_open_parent(const struct srp_sys *sys, const char *path, unsigned long long resolve,
 			const char **ret_base);
+
+/* Remove the temp files that a replace killed between write and rename
+ * left in dir (".NAME.PID.tmp" of a PID that no longer runs).  Call it
+ * holding the lock that serializes replaces there.  Returns how many
+ * went, or -errno. */
+int srp_sys_clean_stale(const struct srp_sys *sys, const char *dir);
 
 /* Write a string value (sysfs style). */
 int srp_sys_write_str(const struct srp_sys *sys, const char *path, const char *val);

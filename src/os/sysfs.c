@@ -34,7 +34,9 @@ int srp_sysfs_read_str(const struct srp_sys *sys, const char *path, char *buf, s
 
 	n = sys->ops->read(sys, path, raw, sizeof(raw));
 	if (n == -ENOENT)
-		return -ENOENT;
+		return srp_err_set(err, -ENOENT, "'%s' is missing", path);
+	if (n == -EINVAL)
+		return srp_err_set(err, -EINVAL, "'%s' is not a regular file", path);
 	if (n < 0)
 		return srp_err_set(err, (int)n, "cannot read '%s'", path);
 	if ((size_t)n > SRP_SYSFS_MAX)
@@ -54,6 +56,15 @@ int srp_sysfs_read_str(const struct srp_sys *sys, const char *path, char *buf, s
 	memcpy(buf, raw, (size_t)n);
 	buf[n] = '\0';
 	return 0;
+}
+
+int srp_sysfs_absent(int r, struct srp_err *err)
+{
+	if (r != -ENOENT)
+		return 0;
+	if (err != NULL && err->code == -ENOENT)
+		srp_err_clear(err);
+	return 1;
 }
 
 int srp_sysfs_read_ulong(const struct srp_sys *sys, const char *path, int base,
@@ -98,7 +109,9 @@ int srp_sysfs_link_name(const struct srp_sys *sys, const char *path, char *buf, 
 
 	n = sys->ops->readlink(sys, path, target, sizeof(target));
 	if (n == -ENOENT)
-		return -ENOENT;
+		return srp_err_set(err, -ENOENT, "link '%s' is missing", path);
+	if (n == -EINVAL)
+		return srp_err_set(err, -EINVAL, "'%s' is not a symlink", path);
 	if (n < 0)
 		return srp_err_set(err, (int)n, "cannot read link '%s'", path);
 	base = strrchr(target, '/');

@@ -20,11 +20,16 @@ int srp_sysfs_dev_path(char *buf, size_t len, const struct srp_bdf *dev, const c
 /*
  * srp_sysfs_read_str - read a one-line text attribute into buf.
  * The trailing newline is dropped.  Oversized values, embedded NULs and
- * control characters are -EINVAL; an absent file is -ENOENT (no message,
- * so callers can treat it as "not there").
+ * control characters are -EINVAL; an absent file is -ENOENT.  Every
+ * failure names the file in err; a caller to whom an absent attribute
+ * is an answer asks srp_sysfs_absent().
  */
 int srp_sysfs_read_str(const struct srp_sys *sys, const char *path, char *buf, size_t len,
 		       struct srp_err *err);
+
+/* 1 if r says the attribute is absent (-ENOENT); its message is then
+ * dropped from err, since "not there" is an answer, not a failure. */
+int srp_sysfs_absent(int r, struct srp_err *err);
 
 /* An unsigned value (base 0: decimal or 0x hex; base 16: hex with or
  * without 0x) no greater than max. */
@@ -35,8 +40,8 @@ int srp_sysfs_read_long(const struct srp_sys *sys, const char *path, long min, l
 
 /*
  * srp_sysfs_link_name - the last component of the symlink at path
- * ("driver" -> "i40e").  -ENOENT without a message if there is no link;
- * a regular file or an empty target is -EINVAL.
+ * ("driver" -> "i40e").  -ENOENT if there is no link; a regular file or
+ * an empty target is -EINVAL.
  */
 int srp_sysfs_link_name(const struct srp_sys *sys, const char *path, char *buf, size_t len,
 			struct srp_err *err);

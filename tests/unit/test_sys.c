@@ -154,6 +154,7 @@ static void test_readlink_and_link_name(void **state)
 	struct srp_err err = { 0 };
 	struct srp_bdf a;
 	char buf[64];
+	int r;
 
 	link_(t, "../../../bus/pci/drivers/i40e", "sys/driver");
 	link_(t, "../0000:03:02.0", "sys/virtfn0");
@@ -167,8 +168,12 @@ static void test_readlink_and_link_name(void **state)
 	assert_int_equal(srp_sysfs_link_bdf(&t->sys, "/sys/virtfn1", &a, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "/sys/virtfn1"));
 	srp_err_clear(&err);
-	assert_int_equal(srp_sysfs_link_name(&t->sys, "/sys/none", buf, sizeof(buf), &err), -ENOENT);
+	r = srp_sysfs_link_name(&t->sys, "/sys/none", buf, sizeof(buf), &err);
+	assert_int_equal(r, -ENOENT);
+	assert_non_null(strstr(err.msg, "'/sys/none' is missing"));
+	assert_true(srp_sysfs_absent(r, &err));		/* an answer, not a failure */
 	assert_int_equal(err.code, 0);
+	assert_string_equal(err.msg, "");
 	assert_int_equal(srp_sysfs_link_name(&t->sys, "/sys/regular", buf, sizeof(buf), &err), -EINVAL);
 }
 
@@ -179,6 +184,7 @@ static void test_typed_reads(void **state)
 	unsigned long v;
 	long l;
 	char big[1024], buf[64];
+	int r;
 
 	put(t, "a/num", "64\n");
 	put(t, "a/hex", "0x8086\n");
@@ -219,11 +225,50 @@ static void test_typed_reads(void **state)
 	assert_int_equal(srp_sysfs_read_str(&t->sys, "/a/oversized", buf, sizeof(buf), &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "longer than"));
 	srp_err_clear(&err);
-	assert_int_equal(srp_sysfs_read_str(&t->sys, "/a/missing", buf, sizeof(buf), &err), -ENOENT);
+	r = srp_sysfs_read_str(&t->sys, "/a/missing", buf, sizeof(buf), &err);
+	assert_int_equal(r, -ENOENT);
+	assert_non_null(strstr(err.msg, "'/a/missing' is missing"));
+	assert_false(srp_sysfs_absent(-EINVAL, &err));
+	assert_int_equal(err.code, -ENOENT);
+	assert_true(srp_sysfs_absent(r, &err));
 	assert_int_equal(err.code, 0);
 	/* a directory where a value should be */
 	assert_true(srp_sysfs_read_str(&t->sys, "/a", buf, sizeof(buf), &err) < 0);
 	assert_non_null(strstr(err.msg, "'/a'"));
+}
+
+/*
+ * A FIFO, a socket or a directory where a value should be: refused at
+ * once with the path named, for reads and for writes.  Run in a child
+ * with an alarm, since the bug this catches is a hang in open().
+ */
+static void test_values_are_regular_files(void **state)
+{
+	struct tree *t = *state;
+	char path[PATH_MAX], buf[64];
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/a/fifo", t->root);
+	put(t, "a/.keep", "");
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct srp_err err = { 0 };
+		int ok = 1;
+
+		alarm(5);
+		ok &= srp_sysfs_read_str(&t->sys, "/a/fifo", buf, sizeof(buf), &err) == -EINVAL;
+		ok &= strstr(err.msg, "'/a/fifo' is not a regular file") != NULL;
+		ok &= srp_sys_write_str(&t->sys, "/a/fifo", "1") == -EINVAL;
+		ok &= srp_sys_read(&t->sys, "/a", buf, sizeof(buf)) == -EISDIR;
+		_exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("the seam hung on a FIFO (signal %d)", WTERMSIG(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* Renames elsewhere on the system make openat2(RESOLVE_IN_ROOT) answer
@@ -280,6 +325,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readlink_and_link_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_values_are_regular_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dotdot_paths_survive_concurrent_renames, setup,
 						teardown),
 		cmocka_unit_test(test_err_prefix_and_first_wins),

@@ -1,0 +1,91 @@
+# bash completion for srpass(1): commands, their options, PCI addresses
+# of PFs and VFs, and the tenants of srpass.conf.  Installed by
+# `make install` as $(BASHCOMPDIR)/srpass.
+
+_srpass_root() {
+	local i
+	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+		if [[ ${COMP_WORDS[i]} == --root ]]; then
+			printf '%s' "${COMP_WORDS[i + 1]}"
+			return
+		fi
+	done
+	printf '%s' "${SRPASS_ROOT:-}"
+}
+
+# PCI addresses: "vf" (functions with a physfn link), "pf" (with
+# sriov_totalvfs), or every function
+_srpass_bdfs() {
+	local root d
+	root=$(_srpass_root)
+	for d in "$root"/sys/bus/pci/devices/*; do
+		[[ -e $d ]] || continue
+		case $1 in
+		vf) [[ -e $d/physfn ]] || continue ;;
+		pf) [[ -e $d/sriov_totalvfs ]] || continue ;;
+		esac
+		printf '%s\n' "${d##*/}"
+	done
+}
+
+_srpass_tenants() {
+	local root conf
+	root=$(_srpass_root)
+	conf=$root/etc/srpass/srpass.conf
+	[[ -r $conf ]] || return
+	sed -n 's/^[[:space:]]*\[tenant:\([A-Za-z0-9_.-]*\)\][[:space:]]*$/\1/p' "$conf"
+}
+
+_srpass() {
+	local cur prev cmd i words
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands="list show check audit assign release recover restore vf enable disable help"
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--root | --config | --wait) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $prev in
+	--root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+	--config) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+	--tenant | -t) mapfile -t COMPREPLY < <(compgen -W "$(_srpass_tenants)" -- "$cur"); return ;;
+	--backend | -b) mapfile -t COMPREPLY < <(compgen -W "kvm xen auto" -- "$cur"); return ;;
+	--wait | --domain | -d | --vlan | -V | --mac | -m | --vfs | -v) return ;;
+	esac
+
+	if [[ -z ${cmd:-} ]]; then
+		words="$commands --root --config --wait --help --version"
+		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+		return
+	fi
+	case $cmd in
+	list) words="--json --all --help" ;;
+	show) words="--json --help $(_srpass_bdfs all)" ;;
+	check) words="--json --help" ;;
+	audit) words="--json --tenant --help" ;;
+	assign) words="--tenant --domain --backend --vlan --mac --dry-run --help $(_srpass_bdfs vf)" ;;
+	release) words="--dry-run --help $(_srpass_bdfs vf)" ;;
+	recover | restore) words="--help" ;;
+	enable) words="--vfs --no-autoprobe --dry-run --help $(_srpass_bdfs pf)" ;;
+	disable) words="--dry-run --help $(_srpass_bdfs pf)" ;;
+	help) words=$commands ;;
+	vf)
+		if [[ $prev == vf ]]; then
+			words="show set --help"
+		elif [[ " ${COMP_WORDS[*]} " == *" set "* ]]; then
+			words="--dry-run --force mac vlan qos proto spoofchk trust state max-rate min-rate"
+			words="$words query-rss on off auto enable disable 802.1Q 802.1ad $(_srpass_bdfs vf)"
+		else
+			words="--json $(_srpass_bdfs vf)"
+		fi
+		;;
+	esac
+	mapfile -t COMPREPLY < <(compgen -W "${words:-}" -- "$cur")
+}
+
+complete -F _srpass srpass

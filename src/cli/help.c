@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- `srpass help CMD` and `srpass CMD --help`: every option, and an example */
+#include "cli/cli.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "base/util.h"
+
+static const struct {
+	const char *cmd;
+	const char *text;
+} helps[] = {
+	{ "list",
+	  "usage: srpass list [--json] [--all]\n"
+	  "List the host's SR-IOV PFs and their VFs: driver, IOMMU group, NUMA node,\n"
+	  "netdev, switch settings and owner.\n"
+	  "  -j, --json   one JSON document (docs/json.md, docs/schema/list.schema.json)\n"
+	  "  -a, --all    every PCI function, not only PFs and VFs\n"
+	  "example: srpass list --json | jq '.devices[] | select(.kind == \"vf\")'\n" },
+	{ "show",
+	  "usage: srpass show [--json] BDF\n"
+	  "Everything srpass knows about one PCI function.\n"
+	  "  -j, --json   as JSON\n"
+	  "example: srpass show 0000:03:02.0\n" },
+	{ "check",
+	  "usage: srpass check [--json]\n"
+	  "Is this host ready for VF passthrough: IOMMU, interrupt remapping, ACS,\n"
+	  "ARI, SR-IOV adapters, vfio-pci.  Exit 0 all pass, 1 something fails.\n"
+	  "  -j, --json   as JSON (docs/schema/check.schema.json)\n"
+	  "example: srpass check\n" },
+	{ "audit",
+	  "usage: srpass audit [--json] [--tenant T]\n"
+	  "Every isolation problem on the host, each with a stable id, a severity\n"
+	  "and a remedy (docs/audit.md).  Exit 0 clean, 1 warnings, 2 critical\n"
+	  "findings, 3 the audit could not run.\n"
+	  "  -j, --json       as JSON (docs/schema/audit.schema.json)\n"
+	  "  -t, --tenant T   only the findings that concern tenant T\n"
+	  "example: srpass audit --tenant blue\n" },
+	{ "assign",
+	  "usage: srpass assign VF --tenant T --domain D [--backend NAME] [--vlan N]\n"
+	  "                     [--mac M] [--dry-run]\n"
+	  "Hand VF to guest D of tenant T, under T's policy (srpass.conf(5)): bind the\n"
+	  "backend's driver, program the adapter's switch, record it in the ledger.\n"
+	  "All or nothing; 'srpass release' puts everything back.\n"
+	  "  -t, --tenant T    the tenant (a [tenant:T] section of srpass.conf)\n"
+	  "  -d, --domain D    the guest: [A-Za-z0-9_.-], 1 to 64 characters\n"
+	  "  -b, --backend B   kvm (the default from srpass.conf)\n"
+	  "  -V, --vlan N      VLAN id 1 to 4095, from the tenant's vlans\n"
+	  "  -m, --mac M       unicast MAC within the tenant's mac_prefix\n"
+	  "  -n, --dry-run     print the plan, change nothing\n"
+	  "example: srpass assign 0000:03:02.0 --tenant blue --domain web1 --vlan 101\n" },
+	{ "release",
+	  "usage: srpass release VF [--dry-run]\n"
+	  "Take VF back from its guest: switch settings and original driver as they\n"
+	  "were before 'srpass assign'.\n"
+	  "  -n, --dry-run   print the plan, change nothing\n"
+	  "example: srpass release 0000:03:02.0\n" },
+	{ "recover",
+	  "usage: srpass recover\n"
+	  "Finish or undo an operation that a crash interrupted (every changing\n"
+	  "command does this first anyway).\n"
+	  "example: srpass recover\n" },
+	{ "restore",
+	  "usage: srpass restore\n"
+	  "After a reboot: bind and program every VF the ledger assigns again\n"
+	  "(srpass-restore.service runs it at boot).\n"
+	  "example: srpass restore\n" },
+	{ "vf",
+	  "usage: srpass vf show [--json] VF\n"
+	  "       srpass vf set [--dry-run] [--force] VF SETTING...\n"
+	  "Read or change a VF's port on the adapter's switch.  'srpass vf set --help'\n"
+	  "lists the settings.\n"
+	  "example: srpass vf show 0000:03:02.0\n" },
+	{ "vf set",
+	  "usage: srpass vf set [--dry-run] [--force] VF SETTING...\n"
+	  "Change a VF's switch settings, all or nothing.  A VF the ledger assigns\n"
+	  "keeps its tenant's policy: a forbidden change is refused, naming the rule.\n"
+	  "  -n, --dry-run   print the plan, change nothing\n"
+	  "      --force     apply a change the policy forbids (recorded in the ledger)\n"
+	  "SETTING:\n"
+	  "  mac M                  unicast MAC address, aa:bb:cc:dd:ee:ff\n"
+	  "  vlan N                 VLAN id 1 to 4095, 0 for none\n"
+	  "    qos Q                802.1p priority 0 to 7 (after vlan)\n"
+	  "    proto 802.1Q|802.1ad the VLAN's protocol (after vlan)\n"
+	  "  spoofchk on|off        drop frames whose source MAC is not the VF's\n"
+	  "  trust on|off           let the guest change its MAC and go promiscuous\n"
+	  "  state auto|enable|disable   the VF's link: follow the PF, up, down\n"
+	  "  max-rate MBPS          transmit cap in Mbit/s, 0 for none\n"
+	  "  min-rate MBPS          guaranteed transmit rate in Mbit/s, 0 for none\n"
+	  "  query-rss on|off       let the guest query the RSS configuration\n"
+	  "example: srpass vf set 0000:03:02.0 vlan 101 qos 3 spoofchk on\n" },
+	{ "enable",
+	  "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
+	  "Create N VFs on PF (sriov_numvfs; through 0 if some exist).\n"
+	  "  -v, --vfs N          1 to the PF's sriov_totalvfs\n"
+	  "  -A, --no-autoprobe   leave the new VFs without a driver\n"
+	  "  -n, --dry-run        print the plan, change nothing\n"
+	  "example: srpass enable 0000:03:00.0 --vfs 8\n" },
+	{ "disable",
+	  "usage: srpass disable PF [--dry-run]\n"
+	  "Remove PF's VFs; refused while the ledger assigns any of them.\n"
+	  "  -n, --dry-run   print the plan, change nothing\n"
+	  "example: srpass disable 0000:03:00.0\n" },
+};
+
+const char *srp_cli_help(const char *cmd, const char *sub)
+{
+	char both[32];
+
+	if (sub != NULL && strlen(cmd) + strlen(sub) + 2 <= sizeof(both)) {
+		strcpy(both, cmd);
+		strcat(both, " ");
+		strcat(both, sub);
+		for (size_t i = 0; i < ARRAY_SIZE(helps); i++)
+			if (strcmp(helps[i].cmd, both) == 0)
+				return helps[i].text;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(helps); i++)
+		if (strcmp(helps[i].cmd, cmd) == 0)
+			return helps[i].text;
+	return NULL;
+}
+
+int srp_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}

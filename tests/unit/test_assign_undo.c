@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass tests -- an assign whose own rollback fails: the intent stays for recover */
+#include "assign_fix.h"
+
+#include "core/audit.h"
+
+static void assert_pending_assign(struct fx *f)
+{
+	struct srp_inventory *inv = NULL;
+	struct srp_findings fs = { 0 };
+	struct srp_ledger *l = NULL;
+	struct srp_err err = { 0 };
+	int seen = 0;
+
+	if (srp_ledger_peek(f->host, &l, &err) < 0)
+		fail_msg("ledger: %s", err.msg);
+	assert_int_equal(l->pending.op, SRP_OP_ASSIGN);
+	assert_string_equal(l->pending.a.orig_driver, "iavf");
+	if (srp_inventory_scan(f->host, &inv, &err) < 0)
+		fail_msg("inventory: %s", err.msg);
+	if (srp_audit(f->host, f->cfg, inv, l, NULL, &fs, &err) < 0)
+		fail_msg("audit: %s", err.msg);
+	for (size_t i = 0; i < fs.n; i++)
+		seen += strcmp(fs.items[i].id, "SRP-LEDGER-003") == 0;
+	assert_int_equal(seen, 1);	/* audit names the unfinished operation */
+	srp_findings_free(&fs);
+	srp_inventory_free(inv);
+	srp_ledger_close(l);
+}
+
+static void recover_to(struct fx *f, const char *before)
+{
+	struct srp_err err = { 0 };
+	char *now;
+	int r;
+
+	r = srp_recover(f->host, NULL, &err);
+	if (r < 0)
+		fail_msg("recover: %s", err.msg);
+	assert_int_equal(r, 1);		/* it found the intent and undid it */
+	now = snap(f);
+	assert_same(before, now, "recover after a failed rollback");
+	free(now);
+}
+
+/*
+ * drivers_probe refuses every write: the bind to vfio-pci fails, and so
+ * does probing the original driver back.  The VF is left with no driver,
+ * so the ledger must keep the intent (with the original driver in it)
+ * and say so; recover, once probing works again, puts the VF back.
+ */
+static void test_probe_refused_keeps_the_intent(void **state)
+{
+	struct fx *f = *state;
+	struct srp_err err = { 0 };
+	struct faulty fl;
+	char *before;
+	int r;
+
+	warm_up(f);
+	before = snap(f);
+	faulty_attach(&fl, &f->host->sys, 1, -EACCES);
+	fl.sticky = true;
+	fl.only = "/sys/bus/pci/drivers_probe";
+	r = do_assign(f, VF0, "blue", "vm1", 101, &err);
+	faulty_detach(&fl, &f->host->sys);
+	assert_true(r < 0);
+	assert_true(fl.failed >= 2);	/* the bind, then the rollback's probe */
+	if (strstr(err.msg, "srpass recover") == NULL)
+		fail_msg("the error does not say the rollback is left to recover: %s", err.msg);
+	assert_pending_assign(f);
+	recover_to(f, before);
+	free(before);
+}
+
+/*
+ * A directory where the VF's VFIO group node should be: the viability
+ * check fails after the VF is on vfio-pci.  Whatever the rollback
+ * manages, recover must end with the VF on its original driver.
+ */
+static void test_vfio_node_a_directory(void **state)
+{
+	struct fx *f = *state;
+	struct srp_err err = { 0 };
+	char path[64], host_path[PATH_MAX];
+	char *before;
+	int group, r;
+
+	warm_up(f);
+	before = snap(f);
+	group = fakehost_group(f->fh, VF0);
+	assert_true(group >= 0);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	assert_int_equal(srp_sys_hostpath(&f->host->sys, path, host_path, sizeof(host_path)), 0);
+	assert_int_equal(mkdir(host_path, 0755), 0);
+	r = do_assign(f, VF0, "blue", "vm1", 101, &err);
+	assert_true(r < 0);
+	assert_non_null(strstr(err.msg, path));
+	assert_int_equal(rmdir(host_path), 0);
+	{
+		struct srp_ledger *l = NULL;
+		char *now;
+
+		if (srp_ledger_peek(f->host, &l, &err) < 0)
+			fail_msg("ledger: %s", err.msg);
+		if (l->pending.op == SRP_OP_NONE) {
+			/* the rollback worked: nothing may be left over */
+			now = snap(f);
+			assert_same(before, now, "assign with an undone failure");
+			free(now);
+		} else {
+			recover_to(f, before);
+		}
+		srp_ledger_close(l);
+	}
+	free(before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_probe_refused_keeps_the_intent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vfio_node_a_directory, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("assign-undo", tests, NULL, NULL);
+}
