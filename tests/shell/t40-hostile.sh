@@ -8,9 +8,16 @@
 # runs: list, list --json, show, check, audit, a dry-run assign, then a
 # real assign + release on a copy.  Each must end within 5 s, without a
 # crash or a sanitizer report, with its usual result or a message on
-# stderr that names the spoiled file.  None may read outside the root
-# (no 0xdead in its output, no outside file's atime moved, no outside
-# FIFO opened: that hangs), and the read-only ones must change nothing.
+# stderr that names the spoiled file; check may instead add warn or fail
+# findings, and a link out of the root may give what its absence gives
+# (srpass resolves links inside the root, where its target is not).
+# None may read outside the root (no 0xdead in its output, no outside
+# file's atime moved, no outside FIFO opened: that hangs), and the
+# read-only ones must change nothing (types, modes, owners, sizes,
+# mtimes and link targets of the tree and of the outside).  A spoiled
+# config space of the port must not let check pass ACS.  The mutating
+# commands run on a copy: they must end in time, read nothing outside,
+# and say why if they fail.
 #
 # Needs BUILD (the build directory); prints TAP, one line per spoiled
 # tree.  HOSTILE_ONLY=REGEX runs the cases whose name matches, e.g.
@@ -348,6 +355,7 @@ only_findings() {
 as_if_absent() {
 	case $cmut in link-out | link-up) ;; *) return 1 ;; esac
 	mv "$wd/out" "$wd/out.spoiled"
+	mv "$wd/err" "$wd/err.spoiled"
 	rc_spoiled=$rc
 	mv "$H/$cpath" "$save/link"
 	run "$H" "$@"
@@ -357,6 +365,7 @@ as_if_absent() {
 	r=$?
 	rc=$rc_spoiled
 	mv "$wd/out.spoiled" "$wd/out"
+	mv "$wd/err.spoiled" "$wd/err"
 	return $r
 }
 
