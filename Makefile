@@ -183,4 +183,5 @@ clean:
 	rm -rf build build-san
 
 -include tests/vm/vm.mk
+-include tests/fuzz/fuzz.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

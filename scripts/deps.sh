@@ -2,7 +2,7 @@
 # srpass -- install the Debian packages a build (or the VM suite) needs.
 # A no-op when everything is present; otherwise apt-get from the
 # machine's configured mirror (python3-jsonschema validates the JSON
-# outputs against docs/schema/ in the tests).  Usage: deps.sh build|probe
+# outputs against docs/schema/ in the tests).  Usage: deps.sh build|fuzz|probe
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev libpci-dev pciutils pci.ids
@@ -30,8 +30,10 @@ probe() {
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
+# make fuzz: clang with libFuzzer and the sanitizer runtimes
+fuzz) want="$build_pkgs clang libclang-rt-dev" ;;
 probe) probe; exit ;;
-*) echo "deps.sh: unknown set '$1' (build, probe)" >&2; exit 2 ;;
+*) echo "deps.sh: unknown set '$1' (build, fuzz, probe)" >&2; exit 2 ;;
 esac
 
 missing=

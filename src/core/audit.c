@@ -323,7 +323,7 @@ static void audit_pf_switch(struct srp_findings *f, const struct srp_config *cfg
 				REMEDY(it, "srpass vf set %s vlan N (one of the tenant's VLANs)", vname);
 			} else if (st->vlan != 0 && !srp_vlan_set_has(&tc->vlans, st->vlan)) {
 				it = add(f, "SRP-VLAN-002", SRP_SEV_CRITICAL, "vf", vname, t,
-					 "VLAN %u is not one of tenant '%s''s VLANs", st->vlan, t);
+					 "VLAN %u is not one of the VLANs of tenant '%s'", st->vlan, t);
 				EVIDENCE(it, "%s vf %zu vlan %u", ifname, i, st->vlan);
 				REMEDY(it, "srpass vf set %s vlan N with one of the tenant's VLANs", vname);
 			}

@@ -155,6 +155,9 @@ static inline bool srp_vlan_set_has(const struct srp_vlan_set *s, unsigned int v
 }
 /* The only VLAN of a one-VLAN set, else 0. */
 unsigned int srp_vlan_set_single(const struct srp_vlan_set *s);
+/* The set as the configuration writes it ("100-110,200"; "none" if
+ * empty), truncated with "..." if it does not fit len. */
+void srp_vlan_set_format(const struct srp_vlan_set *s, char *buf, size_t len);
 /* A tenant's MAC space: matches mac_prefix or is one of macs; with
  * neither configured every MAC matches. */
 bool srp_tenant_mac_allowed(const struct srp_tenant *t, const uint8_t mac[SRP_MAC_LEN]);

@@ -677,3 +677,34 @@ const char *srp_cfg_switch_name(enum srp_cfg_switch s)
 	}
 	return "?";
 }
+
+void srp_vlan_set_format(const struct srp_vlan_set *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (s->count == 0) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	for (unsigned int v = 0; v < 4096; v++) {
+		unsigned int end = v;
+		int n;
+
+		if (!srp_vlan_set_has(s, v))
+			continue;
+		while (end + 1 < 4096 && srp_vlan_set_has(s, end + 1))
+			end++;
+		n = end > v ? snprintf(buf + o, len - o, "%s%u-%u", o ? "," : "", v, end)
+			    : snprintf(buf + o, len - o, "%s%u", o ? "," : "", v);
+		if (n < 0 || (size_t)n >= len - o) {
+			if (len >= 4)
+				memcpy(buf + len - 4, "...", 4);
+			return;
+		}
+		o += (size_t)n;
+		v = end;
+	}
+}

@@ -70,6 +70,17 @@ deny(struct ctx *c, const char *id, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "02:aa:00", the tenant's MAC prefix, into buf */
+static const char *prefix_str(const struct srp_tenant *t, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->mac_prefix_len && o + 4 <= len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%02x", i ? ":" : "", t->mac_prefix[i]);
+	return buf;
+}
+
 static void mac_str(const uint8_t *m, char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
@@ -128,7 +139,7 @@ static void check_pf(struct ctx *c)
 	for (size_t i = 0; i < c->t->n_pfs; i++)
 		if (sel_matches(&c->t->pfs[i], q))
 			return;
-	deny(c, SRP_POL_PF, "PF %s (%04x:%04x%s%s) of VF %s is none of tenant '%s''s pfs", c->pf,
+	deny(c, SRP_POL_PF, "PF %s (%04x:%04x%s%s) of VF %s is not one of the pfs of tenant '%s'", c->pf,
 	     q->pf_vendor, q->pf_device, q->n_pf_netdevs > 0 && q->pf_netdevs[0] ? ", " : "",
 	     q->n_pf_netdevs > 0 && q->pf_netdevs[0] ? q->pf_netdevs[0] : "", c->vf, c->t->name);
 }
@@ -177,9 +188,13 @@ static int effective_vlan(struct ctx *c)
 			if (t->vlans.count == 0)
 				deny(c, SRP_POL_VLAN, "tenant '%s' has no VLANs; VLAN %u is not "
 				     "its to use", t->name, v);
-			else
-				deny(c, SRP_POL_VLAN, "VLAN %u is not one of tenant '%s''s VLANs",
-				     v, t->name);
+			else {
+				char set[128];
+
+				srp_vlan_set_format(&t->vlans, set, sizeof(set));
+				deny(c, SRP_POL_VLAN, "VLAN %u is not one of the VLANs of tenant "
+				     "'%s' (%s)", v, t->name, set);
+			}
 			return -1;
 		}
 		return (int)v;
@@ -210,7 +225,7 @@ static void check_vlan_peers(struct ctx *c, unsigned int vlan)
 		if (!is_other(c, p))
 			continue;
 		if (vlan != 0 && p->vlan == vlan)
-			deny(c, SRP_POL_VLAN_CONFLICT, "VLAN %u is tenant '%s''s on PF %s (VF %s)",
+			deny(c, SRP_POL_VLAN_CONFLICT, "VLAN %u belongs to tenant '%s' on PF %s (VF %s)",
 			     vlan, p->tenant, c->pf, srp_bdf_format(&p->vf, b));
 		else if (vlan != 0 && p->vlan == 0)
 			deny(c, SRP_POL_VLAN_UNTAGGED, "VF %s of tenant '%s' is untagged on PF %s "
@@ -305,8 +320,9 @@ static void check_mac(struct ctx *c)
 		else if (q->mac[0] & 1)
 			deny(c, SRP_POL_MAC_INVALID, "MAC %s is a multicast address", m);
 		else if (!srp_tenant_mac_allowed(t, q->mac))
-			deny(c, SRP_POL_MAC, "MAC %s is outside tenant '%s''s %s", m, t->name,
-			     t->mac_prefix_len > 0 ? "mac_prefix" : "macs");
+			deny(c, SRP_POL_MAC, "MAC %s is outside the %s%s of tenant '%s'", m,
+			     t->mac_prefix_len > 0 ? "mac_prefix " : "macs",
+			     t->mac_prefix_len > 0 ? prefix_str(t, who, sizeof(who)) : "", t->name);
 		else if (mac_user(c, q->mac, who, sizeof(who)) != NULL)
 			deny(c, SRP_POL_MAC_CONFLICT, "MAC %s is in use by %s", m, who);
 		v->has_mac = true;
@@ -330,7 +346,7 @@ static void check_mac(struct ctx *c)
 			v->has_mac = true;
 			return;
 		}
-		deny(c, SRP_POL_MAC_EXHAUSTED, "no free MAC left in tenant '%s''s mac_prefix",
+		deny(c, SRP_POL_MAC_EXHAUSTED, "no free MAC left in the mac_prefix of tenant '%s'",
 		     t->name);
 	}
 	/* a tenant without a MAC space: the VF keeps whatever MAC it has */
@@ -433,8 +449,8 @@ static void check_rate(struct ctx *c)
 	uint32_t max = c->t->max_rate, rate = c->q->rate;
 
 	if (rate != 0 && max != 0 && rate > max)
-		deny(c, SRP_POL_RATE, "rate %u Mbps is above tenant '%s''s max_rate %u", rate,
-		     c->t->name, max);
+		deny(c, SRP_POL_RATE, "rate %u Mbit/s is above the max_rate of tenant '%s' "
+		     "(%u Mbit/s)", rate, c->t->name, max);
 	c->v->max_rate = rate != 0 ? rate : max;
 }
 

@@ -92,8 +92,8 @@ static void test_pf(void **state)
 	(void)state;
 	q.pf.bus = 4;
 	v = judge(&q);
-	denied(v, SRP_POL_PF, "PF 0000:04:00.0 (15b3:1018, enp3s0f0) of VF 0000:03:02.0 is none "
-	       "of tenant 'b''s pfs");
+	denied(v, SRP_POL_PF, "PF 0000:04:00.0 (15b3:1018, enp3s0f0) of VF 0000:03:02.0 is not one "
+	       "of the pfs of tenant 'b'");
 	/* a has a netdev and an id selector too */
 	q.tenant = "a";
 	q.vlan = 100;
@@ -197,7 +197,7 @@ static void test_vlan(void **state)
 
 	(void)state;
 	v = judge(&q);
-	denied(v, SRP_POL_VLAN, "VLAN 103 is not one of tenant 'a''s VLANs");
+	denied(v, SRP_POL_VLAN, "VLAN 103 is not one of the VLANs of tenant 'a' (100-102)");
 	q.vlan = 4095;
 	v = judge(&q);
 	denied(v, SRP_POL_VLAN, "VLAN 4095 is not a VLAN id");
@@ -253,7 +253,7 @@ static void test_vlan_conflict(void **state)
 	q.peers = p;
 	q.n_peers = 1;
 	v = judge(&q);
-	denied(v, SRP_POL_VLAN_CONFLICT, "VLAN 100 is tenant 'b''s on PF 0000:03:00.0 (VF "
+	denied(v, SRP_POL_VLAN_CONFLICT, "VLAN 100 belongs to tenant 'b' on PF 0000:03:00.0 (VF "
 	       "0000:03:03.1)");
 	p[0].vlan = 200;
 	v = judge(&q);
@@ -316,7 +316,8 @@ static void test_mac_requested(void **state)
 
 	memcpy(q.mac, "\x02\xbb\x00\x00\x00\x01", 6);
 	v = judge(&q);
-	denied(v, SRP_POL_MAC, "MAC 02:bb:00:00:00:01 is outside tenant 'a''s mac_prefix");
+	denied(v, SRP_POL_MAC, "MAC 02:bb:00:00:00:01 is outside the mac_prefix 02:aa of "
+	       "tenant 'a'");
 	memset(q.mac, 0, 6);
 	v = judge(&q);
 	denied(v, SRP_POL_MAC_INVALID, "MAC 00:00:00:00:00:00 is all zeros");
@@ -426,7 +427,7 @@ static void test_mac_derived(void **state)
 	}
 	q.n_peers = 256;
 	v = judge(&q);
-	denied(v, SRP_POL_MAC_EXHAUSTED, "no free MAC left in tenant 'p''s mac_prefix");
+	denied(v, SRP_POL_MAC_EXHAUSTED, "no free MAC left in the mac_prefix of tenant 'p'");
 }
 
 /* A MAC another VF of the PF has on the adapter, set by whoever: taken,

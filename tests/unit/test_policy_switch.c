@@ -141,7 +141,7 @@ static void test_rate(void **state)
 	(void)state;
 	q.rate = 1001;
 	v = judge(&q);
-	denied(v, SRP_POL_RATE, "rate 1001 Mbps is above tenant 'a''s max_rate 1000");
+	denied(v, SRP_POL_RATE, "rate 1001 Mbit/s is above the max_rate of tenant 'a' (1000 Mbit/s)");
 	q.rate = 500;
 	v = judge(&q);
 	allowed(v);
