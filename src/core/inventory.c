@@ -450,6 +450,9 @@ static int build_groups(const struct srp_sys *sys, struct srp_inventory *inv,
 
 		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%u/type", g->id);
 		r = srp_sysfs_read_str(sys, path, buf, sizeof(buf), err);
+		if (r == 0 && buf[0] == '\0')
+			return srp_err_set(err, -EINVAL, "'%s' is empty (want DMA, DMA-FQ, identity...)",
+					   path);
 		if (r == 0 && (g->type = strdup(buf)) == NULL)
 			return srp_err_set(err, -ENOMEM, "out of memory");
 		if (r < 0 && !srp_sysfs_absent(r, err))

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "srpass/err.h"
 #include "os/sys.h"
@@ -132,6 +133,22 @@ int srp_bind_restore(const struct srp_sys *sys, const struct srp_bdf *dev,
 	return set_override(sys, dev, orig_override, err);
 }
 
+/* A driver that is not loaded would leave the probe to time out. */
+static int driver_loaded(const struct srp_sys *sys, const char *driver, struct srp_err *err)
+{
+	char path[PATH_MAX];
+	mode_t mode;
+	int r;
+
+	if (snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver) >= (int)sizeof(path))
+		return srp_err_set(err, -ENAMETOOLONG, "path too long");
+	r = srp_sys_lstat(sys, path, &mode);
+	if (r == 0 && S_ISDIR(mode))
+		return 0;
+	return srp_err_refuse(err, -ENODEV, "driver '%s' is not loaded ('%s' is %s; modprobe %s)",
+			      driver, path, r == -ENOENT ? "missing" : "not a directory", driver);
+}
+
 int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char *driver,
 		const char *orig_driver, const char *orig_override, unsigned int timeout_ms,
 		struct srp_err *err)
@@ -140,6 +157,9 @@ int srp_bind_to(const struct srp_sys *sys, const struct srp_bdf *dev, const char
 
 	if (timeout_ms == 0)
 		timeout_ms = SRP_BIND_TIMEOUT_MS;
+	r = driver_loaded(sys, driver, err);
+	if (r < 0)
+		return r;
 	r = set_override(sys, dev, driver, err);
 	if (r < 0)
 		return r;

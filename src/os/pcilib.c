@@ -229,8 +229,10 @@ out:
 int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 		      struct srp_pci_caps *ret, struct srp_err *err)
 {
-	/* the whole extended config space: libpci never reads past a cache */
-	static __thread uint8_t config[4096];
+	/* the whole extended config space (libpci never reads past a cache),
+	 * and one byte more to tell a file that is larger */
+	static __thread uint8_t config[4096 + 1];
+	unsigned long vendor;
 	struct pci_access *volatile pacc = NULL;
 	struct pci_dev *volatile d = NULL;
 	struct srp_pci_caps c = { 0 };
@@ -247,10 +249,23 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 	if (n < 0)
 		return srp_err_set(err, (int)n, "cannot read the config space of %s ('%s')", name,
 				   path);
-	/* a readable config space has its header and answers its own vendor id */
-	if (n < 64 || (config[0] == 0xff && config[1] == 0xff) || (config[0] | config[1]) == 0)
-		return srp_err_set(err, -EIO, "cannot read the config space of %s ('%s': %s)", name,
-				   path, n < 64 ? "shorter than a header" : "no vendor id");
+	/*
+	 * Decode only what is a config space of this function: a header, at
+	 * most 4 KiB, the vendor the kernel names in 'vendor', a known header
+	 * type.  Anything else is an error, never a capability found or not.
+	 */
+	if (n < 64 || n > 4096)
+		return srp_err_set(err, -EIO, "'%s' is not a config space of %s (%zd bytes)", path,
+				   name, n);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", name);
+	r = srp_sysfs_read_ulong(sys, path, 16, 0xffff, &vendor, err);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", name);
+	if ((unsigned long)(config[0] | config[1] << 8) != vendor || (config[0x0e] & 0x7f) > 2)
+		return srp_err_set(err, -EIO, "'%s' is not a config space of %s (vendor %02x%02x, "
+				   "header type %02x; its 'vendor' says %04lx)", path, name, config[1],
+				   config[0], config[0x0e], vendor);
 	if (setjmp(pci_jmp) != 0) {
 		if (jumps++ > 0)
 			pacc = NULL;
@@ -259,7 +274,7 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 	}
 	pacc = pci_new();
 	d = pci_get_dev(pacc, addr->domain, addr->bus, addr->dev, addr->fn);
-	pci_setup_cache(d, config, sizeof(config));
+	pci_setup_cache(d, config, 4096);
 	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
 	if (cap != NULL) {
 		c.pcie = 1;
