@@ -16,11 +16,27 @@
 struct srp_err {
 	int code;		/* 0, or a negative errno */
 	char msg[512];
+	unsigned int flags;	/* SRP_ERR_* */
 };
+
+/* The message says why (a policy rule, a missing entry): strerror(code)
+ * would add nothing. */
+#define SRP_ERR_SAID	1u
+/* The caller's input is wrong (a name, an option, the configuration),
+ * not the host: the CLI exits 2. */
+#define SRP_ERR_INPUT	2u
 
 /* Record the first error only.  Returns code, so callers can write
  * `return srp_err_set(err, -EINVAL, "...")`. */
 SRP_API int srp_err_set(struct srp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* srp_err_set() with SRP_ERR_SAID: a refusal whose message is the reason. */
+SRP_API int srp_err_refuse(struct srp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* srp_err_set() with SRP_ERR_INPUT | SRP_ERR_SAID: bad input, explained. */
+SRP_API int srp_err_input(struct srp_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Prepend context ("VF 0000:03:02.0: ") to an error already set. */
