@@ -14,17 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t05-layout.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
+. "$(dirname "$0")/tap.sh"
 # show a file to the log, indented as a TAP comment
 diag() {
 	sed 's/^/# /' "$1" | head -n "${2:-40}"

@@ -20,26 +20,12 @@ fi
 tmp=$(mktemp -d "$tmpdir/t10-lspci.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
+. "$(dirname "$0")/tap.sh"
 # check DESCRIPTION CMD...: ok if CMD succeeds
 check() {
 	what=$1
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-# show a file to the log, indented as a TAP comment
-diag() {
-	sed 's/^/# /' "$1" | head -n "${2:-20}"
 }
 
 lspci_at() {

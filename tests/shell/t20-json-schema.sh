@@ -19,21 +19,7 @@ PYTHON=${PYTHON:-python3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t20-json-schema.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-# show a file to the log, indented as a TAP comment
-diag() {
-	sed 's/^/# /' "$1" | head -n "${2:-20}"
-}
+. "$(dirname "$0")/tap.sh"
 finish() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]

@@ -14,11 +14,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t35-confined.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $* # SKIP no strace"; }
-diag() { sed 's/^/# /' "$1" | head -n "${2:-20}"; }
+. "$(dirname "$0")/tap.sh"
+skip() { ok "$* # SKIP no strace"; }
 
 VF=0000:03:02.2
 PORT=0000:00:03.0

@@ -10,10 +10,7 @@ SRPASS=$BUILD/srpass
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t36-help.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-diag() { sed 's/^/# /' "$1" | head -n "${2:-20}"; }
+. "$(dirname "$0")/tap.sh"
 
 # no host at all: help must not need one
 R="--root $tmp/no-such-root"

@@ -13,10 +13,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t38-exits.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-diag() { sed 's/^/# /' "$1" | head -n "${2:-20}"; }
+. "$(dirname "$0")/tap.sh"
 
 H=$tmp/host
 "$MKHOST" -f "$TOP/demo/host.ini" "$H" >/dev/null 2>&1 &&

@@ -40,21 +40,7 @@ tmp=$(mktemp -d "$tmpdir/t40-hostile.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 tmp=$(cd "$tmp" && pwd)
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-# show a file to the log, indented as a TAP comment
-diag() {
-	sed 's/^/# /' "$1" | head -n "${2:-20}"
-}
+. "$(dirname "$0")/tap.sh"
 bail() {
 	not_ok "$*"
 	echo "1..$n"
