@@ -28,6 +28,7 @@ struct srp_assign_req {
 	int has_mac;			/* 0: the policy chooses, or leaves it */
 	uint8_t mac[6];
 	int dry_run;			/* tell the plan, change nothing */
+	int strict;			/* a VF already so assigned is an error */
 };
 
 /*
@@ -36,15 +37,21 @@ struct srp_assign_req {
  * (cfg), save the VF's driver and switch state with the intent, hand the
  * VF to the backend, program the PF's switch for it (MAC, VLAN, spoof
  * checking, trust, rate), then record the assignment.  Any failure undoes
- * every earlier step and the error names the step.
+ * every earlier step and the error names the step.  Returns 0, or 1 if
+ * the VF already is assigned so (tenant, domain, backend, and the VLAN and
+ * MAC asked for): nothing to do, unless req->strict makes that -EBUSY.
  */
 SRP_API int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 		       const struct srp_assign_req *req, const struct srp_plan *plan,
 		       struct srp_err *err);
 
 /* srp_release - give the VF back: its switch state, original driver and
- * override, as they were before srp_assign(). */
-SRP_API int srp_release(struct srp_host *host, const struct srp_bdf *vf, int dry_run,
+ * override, as they were before srp_assign().  flags: SRP_RELEASE_*.
+ * Returns 0, or 1 if the ledger does not hold the VF (nothing to give
+ * back), which SRP_RELEASE_STRICT makes -ENOENT. */
+#define SRP_RELEASE_DRY_RUN	1	/* tell the plan, change nothing */
+#define SRP_RELEASE_STRICT	2
+SRP_API int srp_release(struct srp_host *host, const struct srp_bdf *vf, int flags,
 			const struct srp_plan *plan, struct srp_err *err);
 
 /*

@@ -29,16 +29,17 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		{ "vlan", required_argument, NULL, 'V' },
 		{ "mac", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char use[] =
 		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
-		"[--mac M] [--dry-run]\n";
+		"[--mac M] [--dry-run] [--strict]\n";
 	struct srp_assign_req req = { .backend = cli->cfg->backend };
 	unsigned long v, seen = 0;
-	int c;
+	int c, r;
 
-	while ((c = getopt_long(argc, argv, "t:d:b:V:m:n", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:b:V:m:nS", opts, NULL)) != -1) {
 		if (srp_cli_once("assign", opts, c, &seen) < 0)
 			return SRP_EXIT_USAGE;
 		switch (c) {
@@ -72,6 +73,9 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		case 'n':
 			req.dry_run = 1;
 			break;
+		case 'S':
+			req.strict = 1;
+			break;
 		default:
 			fputs(use, stderr);
 			return SRP_EXIT_USAGE;
@@ -89,9 +93,13 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 			    cli->config ? cli->config : "/etc/srpass/srpass.conf");
 		return SRP_EXIT_FAIL;
 	}
-	if (srp_assign(cli->host, cli->cfg, &req, req.dry_run ? &plan : NULL, &cli->err) < 0)
+	r = srp_assign(cli->host, cli->cfg, &req, req.dry_run ? &plan : NULL, &cli->err);
+	if (r < 0)
 		return SRP_EXIT_FAIL;
-	if (!req.dry_run)
+	if (r == 1 && !req.dry_run)
+		fprintf(cli->out, "unchanged: %s is assigned to tenant '%s', domain '%s' already\n",
+			argv[optind], req.tenant, req.domain);
+	else if (!req.dry_run)
 		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
 			req.tenant, req.domain);
 	return SRP_EXIT_OK;
@@ -102,27 +110,36 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	struct srp_plan plan = srp_cli_plan(cli);
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char use[] = "usage: srpass release VF [--dry-run] [--strict]\n";
 	struct srp_bdf vf;
-	int c, dry = 0;
+	int c, r, flags = 0;
 
-	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
-		if (c != 'n') {
-			fputs("usage: srpass release VF [--dry-run]\n", stderr);
+	while ((c = getopt_long(argc, argv, "nS", opts, NULL)) != -1) {
+		if (c == 'n')
+			flags |= SRP_RELEASE_DRY_RUN;
+		else if (c == 'S')
+			flags |= SRP_RELEASE_STRICT;
+		else {
+			fputs(use, stderr);
 			return SRP_EXIT_USAGE;
 		}
-		dry = 1;
 	}
 	if (optind + 1 != argc) {
-		fputs("usage: srpass release VF [--dry-run]\n", stderr);
+		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
 	if (srp_bdf_parse(argv[optind], &vf) < 0)
 		return bad_bdf("release", argv[optind]);
-	if (srp_release(cli->host, &vf, dry, dry ? &plan : NULL, &cli->err) < 0)
+	r = srp_release(cli->host, &vf, flags, (flags & SRP_RELEASE_DRY_RUN) ? &plan : NULL,
+			&cli->err);
+	if (r < 0)
 		return SRP_EXIT_FAIL;
-	if (!dry)
+	if (r == 1 && !(flags & SRP_RELEASE_DRY_RUN))
+		fprintf(cli->out, "unchanged: %s is not assigned\n", argv[optind]);
+	else if (!(flags & SRP_RELEASE_DRY_RUN))
 		fprintf(cli->out, "released %s\n", argv[optind]);
 	return SRP_EXIT_OK;
 }

@@ -39,7 +39,7 @@ static const struct {
 	  "example: srpass audit --tenant blue\n" },
 	{ "assign",
 	  "usage: srpass assign VF --tenant T --domain D [--backend NAME] [--vlan N]\n"
-	  "                     [--mac M] [--dry-run]\n"
+	  "                     [--mac M] [--dry-run] [--strict]\n"
 	  "Hand VF to guest D of tenant T, under T's policy (srpass.conf(5)): bind the\n"
 	  "backend's driver, program the adapter's switch, record it in the ledger.\n"
 	  "All or nothing; 'srpass release' puts everything back.\n"
@@ -49,12 +49,16 @@ static const struct {
 	  "  -V, --vlan N      VLAN id 1 to 4094, from the tenant's vlans\n"
 	  "  -m, --mac M       unicast MAC within the tenant's mac_prefix\n"
 	  "  -n, --dry-run     print the plan, change nothing\n"
+	  "      --strict      a VF already assigned so is an error (default: exit 0,\n"
+	  "                    'unchanged')\n"
 	  "example: srpass assign 0000:03:02.0 --tenant blue --domain web1 --vlan 101\n" },
 	{ "release",
-	  "usage: srpass release VF [--dry-run]\n"
+	  "usage: srpass release VF [--dry-run] [--strict]\n"
 	  "Take VF back from its guest: switch settings and original driver as they\n"
 	  "were before 'srpass assign'.\n"
 	  "  -n, --dry-run   print the plan, change nothing\n"
+	  "      --strict    a VF that is not assigned is an error (default: exit 0,\n"
+	  "                  'unchanged')\n"
 	  "example: srpass release 0000:03:02.0\n" },
 	{ "recover",
 	  "usage: srpass recover\n"

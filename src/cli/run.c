@@ -33,8 +33,9 @@ static const struct cmd cmds[] = {
 	/* audit's 1 and 2 mean warnings and critical findings */
 	{ "audit", cmd_audit, 1, "[--json] [--tenant T]", 3 },
 	{ "assign", cmd_assign, 1,
-	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run]", SRP_EXIT_FAIL },
-	{ "release", cmd_release, 1, "VF [--dry-run]", SRP_EXIT_FAIL },
+	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run] [--strict]",
+	  SRP_EXIT_FAIL },
+	{ "release", cmd_release, 1, "VF [--dry-run] [--strict]", SRP_EXIT_FAIL },
 	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
 	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
 	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },

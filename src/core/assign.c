@@ -64,8 +64,20 @@ static int record_original(const struct srp_dev *vf, const struct srp_assign_req
 	return 0;
 }
 
+/* The VF is held as req asks: same tenant, domain and backend, and the
+ * VLAN and MAC it asks for (if it asks) are the ones applied. */
+static int held_as_asked(const struct srp_assignment *held, const struct srp_assign_req *req,
+			 const struct srp_backend *be)
+{
+	return strcmp(held->tenant, req->tenant) == 0 && strcmp(held->domain, req->domain) == 0 &&
+	       strcmp(held->backend, be->ops->name) == 0 && (req->vlan == 0 || req->vlan == held->vlan) &&
+	       (!req->has_mac || (held->has_mac && memcmp(held->mac, req->mac, 6) == 0));
+}
+
+/* 0: free to assign; 1: already assigned as asked; or -errno */
 static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf,
-			    const struct srp_backend *be, const char *name, struct srp_err *err)
+			    const struct srp_backend *be, const struct srp_assign_req *req,
+			    const char *name, struct srp_err *err)
 {
 	const struct srp_assignment *held;
 
@@ -75,6 +87,8 @@ static int check_assignable(const struct srp_ledger *l, const struct srp_dev *vf
 		return srp_err_set(err, -EINVAL, "%s is not an SR-IOV VF (it is a %s function)",
 				   name, vf->kind == SRP_DEV_PF ? "PF" : "plain");
 	held = srp_ledger_find(l, &vf->addr);
+	if (held != NULL && !req->strict && held_as_asked(held, req, be))
+		return 1;
 	if (held != NULL)
 		return srp_err_refuse(err, -EBUSY, "VF %s is already assigned to tenant '%s', domain '%s'",
 				   name, held->tenant, held->domain);
@@ -186,9 +200,14 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 	if (r < 0)
 		goto out;
 	vf = srp_inventory_find(inv, &req->vf);
-	r = check_assignable(t.l, vf, be, name, err);
+	r = check_assignable(t.l, vf, be, req, name, err);
 	if (r < 0)
 		goto out;
+	if (r == 1) {
+		srp_say(plan, "unchanged: %s is assigned to tenant '%s', domain '%s' already", name,
+			req->tenant, req->domain);
+		goto out;
+	}
 
 	/* the switch as it is: saved for release, and its mode for the policy */
 	r = srp_vf_switch_open(host, vf, &sw, &pfdev, err);
@@ -341,9 +360,10 @@ static int reassign(struct srp_host *host, const struct srp_dev *vf,
 	return r;
 }
 
-int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run,
+int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 		const struct srp_plan *plan, struct srp_err *err)
 {
+	int dry_run = flags & SRP_RELEASE_DRY_RUN;
 	struct srp_inventory *inv = NULL;
 	struct srp_assignment a = { 0 };
 	const struct srp_assignment *held;
@@ -357,6 +377,11 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int dry_run
 	if (r < 0)
 		return r;
 	held = srp_ledger_find(t.l, vfaddr);
+	if (held == NULL && !(flags & SRP_RELEASE_STRICT)) {
+		srp_say(plan, "unchanged: %s is not assigned", name);
+		r = 1;
+		goto out;
+	}
 	if (held == NULL) {
 		r = srp_err_refuse(err, -ENOENT, "VF %s is not assigned (not in the ledger)", name);
 		goto out;

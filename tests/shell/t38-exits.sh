@@ -69,8 +69,8 @@ expect 1 "a VLAN not the tenant's" "not one of the VLANs of tenant 'blue' (100-1
 	$R assign $VF --tenant blue --domain web1 --vlan 200
 expect 1 "a MAC outside the tenant's prefix" "outside the mac_prefix 02:16:3e:0b of tenant 'blue'" \
 	$R assign $VF --tenant blue --domain web1 --vlan 101 --mac 02:16:3e:0d:00:01
-expect 1 "release of a VF nobody holds" "VF $VF is not assigned (not in the ledger)" \
-	$R release $VF
+expect 1 "release --strict of a VF nobody holds" "VF $VF is not assigned (not in the ledger)" \
+	$R release --strict $VF
 expect 3 "audit of an unknown tenant" "'nosuch' is not in the configuration (its tenants: blue, red, vault)" \
 	$R audit --tenant nosuch
 }
@@ -78,6 +78,31 @@ expect 2 "a relative root" "host root 'rel/root' is not an absolute path" \
 	--root rel/root list
 expect 2 "a root that is not a directory" "is not a directory" \
 	--root "$TOP/README.md" list
+
+# repeats are unchanged and exit 0: assign twice, release twice; the
+# strict assign between them is refused
+repeat() {
+	want=$1
+	shift
+	"$BUILD/srpass-sim" --root "$H" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -Eq "$want" "$tmp/out" && [ ! -s "$tmp/err" ]; then
+		ok "a repeated '$*': exit 0, $(head -n 1 "$tmp/out")"
+	else
+		not_ok "a repeated '$*': exit $rc"
+		diag "$tmp/out"
+		diag "$tmp/err"
+	fi
+}
+"$BUILD/srpass-sim" --root "$H" assign $VF --tenant blue --domain web1 --vlan 101 >/dev/null 2>&1
+same="^unchanged: $VF is assigned to tenant 'blue', domain 'web1' already"
+repeat "$same" assign $VF --tenant blue --domain web1 --vlan 101
+repeat "$same" assign $VF --tenant blue --domain web1
+# shellcheck disable=SC2086
+expect 1 "assign --strict of a VF assigned so" "already assigned to tenant 'blue'" \
+	$R assign $VF --tenant blue --domain web1 --vlan 101 --strict
+repeat "^released $VF" release $VF
+repeat "^unchanged: $VF is not assigned" release $VF
 
 # a configuration with a bad value: the file, the line, the key
 cp "$H/etc/srpass/srpass.conf" "$tmp/conf.good"

@@ -116,11 +116,55 @@ static void test_vfio_node_a_directory(void **state)
 	free(before);
 }
 
+/*
+ * Assign what is assigned so already, release what is free: exit 0 and
+ * nothing changes (hooks and configuration management repeat them); the
+ * same VF asked for another domain or VLAN is refused; --strict refuses
+ * the repeat.
+ */
+static void test_repeats_are_unchanged(void **state)
+{
+	struct fx *f = *state;
+	struct srp_assign_req req = { .tenant = "blue", .domain = "vm1", .backend = "kvm",
+				      .vlan = 101 };
+	struct srp_err err = { 0 };
+	char *assigned, *now;
+
+	warm_up(f);
+	if (do_assign(f, VF0, "blue", "vm1", 101, &err) < 0)
+		fail_msg("assign: %s", err.msg);
+	assigned = snap(f);
+	assert_int_equal(srp_bdf_parse(VF0, &req.vf), 0);
+	assert_int_equal(srp_assign(f->host, f->cfg, &req, NULL, &err), 1);
+	req.vlan = 0;		/* "the tenant's": whatever it has */
+	assert_int_equal(srp_assign(f->host, f->cfg, &req, NULL, &err), 1);
+	now = snap(f);
+	assert_same(assigned, now, "a repeated assign");
+	free(now);
+	assert_int_equal(err.code, 0);
+
+	assert_int_equal(do_assign(f, VF0, "blue", "vm2", 101, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "already assigned to tenant 'blue', domain 'vm1'"));
+	srp_err_clear(&err);
+	assert_int_equal(do_assign(f, VF0, "blue", "vm1", 102, &err), -EBUSY);
+	srp_err_clear(&err);
+	req.strict = 1;
+	assert_int_equal(srp_assign(f->host, f->cfg, &req, NULL, &err), -EBUSY);
+	srp_err_clear(&err);
+
+	if (do_release(f, VF0, &err) != 0)
+		fail_msg("release: %s", err.msg);
+	assert_int_equal(do_release(f, VF0, &err), 1);
+	assert_int_equal(err.code, 0);
+	free(assigned);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_probe_refused_keeps_the_intent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_node_a_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeats_are_unchanged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("assign-undo", tests, NULL, NULL);
