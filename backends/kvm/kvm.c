@@ -12,6 +12,7 @@
 #include "core/host.h"
 #include "core/ledger.h"
 #include "os/bind.h"
+#include "os/proc.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 
@@ -81,6 +82,18 @@ static int kvm_prepare(struct srp_backend *be, const struct srp_dev *vf,
 	return kvm_check_vfio(host, vf, err);
 }
 
+/* A guest's QEMU holds the VF's VFIO group open while it runs. */
+static int kvm_users(struct srp_host *host, const struct srp_dev *vf, char *buf, size_t len,
+		     struct srp_err *err)
+{
+	char path[64];
+
+	if (vf->group == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/dev/vfio/%u", vf->group->id);
+	return srp_proc_holders(&host->sys, path, buf, len, err);
+}
+
 static int kvm_status(struct srp_backend *be, const struct srp_dev *vf, struct srp_err *err)
 {
 	if (vf->driver == NULL || strcmp(vf->driver, STUB) != 0)
@@ -112,6 +125,7 @@ const struct srp_backend_ops srp_backend_kvm = {
 	.n_checks = sizeof(kvm_checks) / sizeof(kvm_checks[0]),
 	.detect = kvm_detect,
 	.prepare = kvm_prepare,
+	.users = kvm_users,
 	.status = kvm_status,
 	.launch = kvm_launch,
 };

@@ -48,9 +48,12 @@ SRP_API int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 /* srp_release - give the VF back: its switch state, original driver and
  * override, as they were before srp_assign().  flags: SRP_RELEASE_*.
  * Returns 0, or 1 if the ledger does not hold the VF (nothing to give
- * back), which SRP_RELEASE_STRICT makes -ENOENT. */
+ * back), which SRP_RELEASE_STRICT makes -ENOENT.  A VF a process still
+ * uses (the guest's QEMU holds its VFIO group) is -EBUSY naming it, unless
+ * SRP_RELEASE_FORCE. */
 #define SRP_RELEASE_DRY_RUN	1	/* tell the plan, change nothing */
 #define SRP_RELEASE_STRICT	2
+#define SRP_RELEASE_FORCE	4	/* even while a process uses the VF */
 SRP_API int srp_release(struct srp_host *host, const struct srp_bdf *vf, int flags,
 			const struct srp_plan *plan, struct srp_err *err);
 

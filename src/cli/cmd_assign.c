@@ -111,9 +111,10 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] = "usage: srpass release VF [--dry-run] [--strict]\n";
+	static const char use[] = "usage: srpass release VF [--dry-run] [--strict] [--force]\n";
 	struct srp_bdf vf;
 	int c, r, flags = 0;
 
@@ -122,6 +123,8 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 			flags |= SRP_RELEASE_DRY_RUN;
 		else if (c == 'S')
 			flags |= SRP_RELEASE_STRICT;
+		else if (c == 'f')
+			flags |= SRP_RELEASE_FORCE;
 		else {
 			fputs(use, stderr);
 			return SRP_EXIT_USAGE;

@@ -53,12 +53,13 @@ static const struct {
 	  "                    'unchanged')\n"
 	  "example: srpass assign 0000:03:02.0 --tenant blue --domain web1 --vlan 101\n" },
 	{ "release",
-	  "usage: srpass release VF [--dry-run] [--strict]\n"
+	  "usage: srpass release VF [--dry-run] [--strict] [--force]\n"
 	  "Take VF back from its guest: switch settings and original driver as they\n"
 	  "were before 'srpass assign'.\n"
 	  "  -n, --dry-run   print the plan, change nothing\n"
 	  "      --strict    a VF that is not assigned is an error (default: exit 0,\n"
 	  "                  'unchanged')\n"
+	  "      --force     even while a process (the guest's QEMU) uses the VF\n"
 	  "example: srpass release 0000:03:02.0\n" },
 	{ "recover",
 	  "usage: srpass recover\n"

@@ -35,7 +35,7 @@ static const struct cmd cmds[] = {
 	{ "assign", cmd_assign, 1,
 	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run] [--strict]",
 	  SRP_EXIT_FAIL },
-	{ "release", cmd_release, 1, "VF [--dry-run] [--strict]", SRP_EXIT_FAIL },
+	{ "release", cmd_release, 1, "VF [--dry-run] [--strict] [--force]", SRP_EXIT_FAIL },
 	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
 	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
 	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },

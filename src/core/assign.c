@@ -364,6 +364,8 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 		const struct srp_plan *plan, struct srp_err *err)
 {
 	int dry_run = flags & SRP_RELEASE_DRY_RUN;
+	const struct srp_backend_ops *ops;
+	char users[256];
 	struct srp_inventory *inv = NULL;
 	struct srp_assignment a = { 0 };
 	const struct srp_assignment *held;
@@ -391,7 +393,8 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 		srp_err_set(err, r, "out of memory");
 		goto out;
 	}
-	if (srp_backend_find(host, a.backend) == NULL) {
+	ops = srp_backend_find(host, a.backend);
+	if (ops == NULL) {
 		r = srp_err_set(err, -ENOENT, "VF %s is held by backend '%s', which this srpass "
 				"does not have", name, a.backend);
 		goto out;
@@ -405,6 +408,16 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 				"its ledger entry is kept for 'srpass audit'", name);
 		goto out;
 	}
+	r = srp_backend_users(ops, host, vf, users, sizeof(users), err);
+	if (r < 0)
+		goto out;
+	if (r > 0 && !(flags & SRP_RELEASE_FORCE)) {
+		r = srp_err_refuse(err, -EBUSY, "VF %s is in use by %s (domain '%s'): stop the "
+				   "guest first, or release --force", name, users, a.domain);
+		goto out;
+	}
+	if (r > 0)
+		srp_say(plan, "release %s: in use by %s; going on (--force)", name, users);
 	srp_say(plan, "release %s: restore its saved switch state (spoofchk and trust, VLAN, MAC)",
 		name);
 	srp_say(plan, "release %s: rebind to its original driver %s", name,

@@ -118,6 +118,14 @@ int srp_backend_unprepare(struct srp_backend *be, const struct srp_dev *vf,
 	return r;
 }
 
+int srp_backend_users(const struct srp_backend_ops *ops, struct srp_host *host,
+		      const struct srp_dev *vf, char *buf, size_t len, struct srp_err *err)
+{
+	if (len > 0)
+		buf[0] = '\0';
+	return ops->users ? ops->users(host, vf, buf, len, err) : 0;
+}
+
 const char *srp_backend_stub(const struct srp_backend *be)
 {
 	return be->ops->stub_drivers[0];

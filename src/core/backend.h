@@ -57,6 +57,10 @@ struct srp_backend_ops {
 	/* Optional (NULL: nothing beyond the core's rebind). */
 	int (*unprepare)(struct srp_backend *be, const struct srp_dev *vf,
 			 const struct srp_assignment *a, struct srp_err *err);
+	/* Optional: how many processes use the prepared vf (a guest's QEMU
+	 * holding its VFIO group), described into buf; release refuses then. */
+	int (*users)(struct srp_host *host, const struct srp_dev *vf, char *buf, size_t len,
+		     struct srp_err *err);
 	/* 0 if vf is held by this backend as the ledger says; -errno with a
 	 * reason if not (audit's drift check). */
 	int (*status)(struct srp_backend *be, const struct srp_dev *vf, struct srp_err *err);
@@ -107,6 +111,9 @@ int srp_backend_unprepare(struct srp_backend *be, const struct srp_dev *vf,
 
 /* The driver prepare binds ("vfio-pci"). */
 const char *srp_backend_stub(const struct srp_backend *be);
+/* The users of vf as backend ops sees them (0 if it cannot tell). */
+int srp_backend_users(const struct srp_backend_ops *ops, struct srp_host *host,
+		      const struct srp_dev *vf, char *buf, size_t len, struct srp_err *err);
 /* driver is a stub driver of some backend of host: the device is held
  * for a guest (or for no one), not used by the host. */
 bool srp_backend_is_stub(const struct srp_host *host, const char *driver);

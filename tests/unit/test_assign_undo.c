@@ -159,12 +159,47 @@ static void test_repeats_are_unchanged(void **state)
 	free(assigned);
 }
 
+/*
+ * A guest's QEMU holds the VF's VFIO group open: release refuses, naming
+ * the process, and changes nothing; --force releases it anyway.
+ */
+static void test_release_refused_while_in_use(void **state)
+{
+	struct fx *f = *state;
+	struct srp_err err = { 0 };
+	char target[32], *assigned, *now;
+	struct srp_bdf vf;
+
+	warm_up(f);
+	if (do_assign(f, VF0, "blue", "vm1", 101, &err) < 0)
+		fail_msg("assign: %s", err.msg);
+	snprintf(target, sizeof(target), "/dev/vfio/%d", fakehost_group(f->fh, VF0));
+	assert_int_equal(fakehost_write(f->fh, "proc/4242/comm", "qemu-system-x86\n"), 0);
+	assert_int_equal(fakehost_symlink(f->fh, "proc/4242/fd/3", "/dev/null"), 0);
+	assert_int_equal(fakehost_symlink(f->fh, "proc/4242/fd/7", target), 0);
+	assert_int_equal(fakehost_write(f->fh, "proc/77/comm", "bash\n"), 0);
+	assigned = snap(f);
+
+	assert_int_equal(srp_bdf_parse(VF0, &vf), 0);
+	assert_int_equal(srp_release(f->host, &vf, 0, NULL, &err), -EBUSY);
+	if (strstr(err.msg, "in use by 4242 (qemu-system-x86)") == NULL)
+		fail_msg("the refusal does not name the process: %s", err.msg);
+	now = snap(f);
+	assert_same(assigned, now, "a release refused while in use");
+	free(now);
+	srp_err_clear(&err);
+	if (srp_release(f->host, &vf, SRP_RELEASE_FORCE, NULL, &err) != 0)
+		fail_msg("release --force: %s", err.msg);
+	free(assigned);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_probe_refused_keeps_the_intent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_node_a_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeats_are_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_refused_while_in_use, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("assign-undo", tests, NULL, NULL);

@@ -2,7 +2,8 @@
 # back as it was before the assign: the original driver (igbvf), no
 # driver_override, no /dev/vfio node, and the switch settings the PF
 # reported before (ip link), even after someone changed them while the VF
-# was assigned.  vf 0 starts from settings set by hand (MAC, VLAN 7 with
+# was assigned; not while a process holds its VFIO group; a second release
+# is "unchanged".  vf 0 starts from settings set by hand (MAC, VLAN 7 with
 # qos 2, spoof checking off, trust on), vf 1 from the driver's (igbvf
 # registered a random MAC with the PF).  The ledger ends empty.
 pf=$(pf_of 1)
@@ -37,6 +38,11 @@ else
 		'sp_is 0 release "$vf0" --dry-run && on_stub "$vf0" "$g0" && state_is "$pf" 0 "$a0" && ledger_is "2 - $vf0,$vf1"'
 	check "drift while assigned: ip link set $nd vf 0 trust on vlan 105" ip link set "$nd" vf 0 vlan 105 trust on
 
+	# a process holding the VFIO group (a guest's QEMU would) blocks release
+	exec 9<>"/dev/vfio/$g0"
+	check "srpass release $vf0 while this shell holds /dev/vfio/$g0: refused (exit 1), names it" \
+		eval 'sp_is 1 release "$vf0" && sp_err_has "is in use by " && on_stub "$vf0" "$g0"'
+	exec 9>&-
 	check "srpass release $vf0" sp_is 0 release "$vf0"
 	check "$vf0: back on igbvf, driver_override cleared, /dev/vfio/$g0 gone" on_host "$vf0" "$g0"
 	check "vf 0: the settings from before the assign ($s0)" state_is "$pf" 0 "$s0"
@@ -51,7 +57,8 @@ else
 		"MAC: its driver could change it before the assign, not after (igb)"
 	ip link set "$vn1" address 02:00:00:00:11:01 2>/dev/null
 	check "ledger: empty, no pending operation" ledger_is "0 - "
-	check "srpass release $vf0 again is refused (exit 1), $vf0 stays on igbvf" eval \
-		'sp_is 1 release "$vf0" && drv_is "$vf0" igbvf'
+	check "srpass release $vf0 again: exit 0, unchanged; $vf0 stays on igbvf" eval \
+		'sp_is 0 release "$vf0" && grep -q "^unchanged: " /run/sp.out && drv_is "$vf0" igbvf'
+	check "srpass release --strict $vf0 again is refused (exit 1)" sp_is 1 release --strict "$vf0"
 	check "srpass audit --json exits 0, no findings" audit_gives 0 ""
 fi

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- who holds a file open: the fds of /proc under the host root */
+#ifndef SRP_PROC_H
+#define SRP_PROC_H
+
+#include <stddef.h>
+
+struct srp_sys;
+struct srp_err;
+
+/*
+ * srp_proc_holders - the processes with an fd open on target (an absolute
+ * path as /proc/PID/fd/N's link reads, "/dev/vfio/15"), srpass itself
+ * aside: their number, and "4242 (qemu-system-x86)" for each, ", "
+ * between, into buf (cut with "..." if it does not fit).  A root without
+ * /proc has none.  A process that exits during the walk is skipped.
+ */
+int srp_proc_holders(const struct srp_sys *sys, const char *target, char *buf, size_t len,
+		     struct srp_err *err);
+
+#endif
