@@ -71,6 +71,7 @@ int srp_nl_parse_getlink(const void *buf, size_t len, uint32_t seq, struct srp_n
  * (the kernel keeps the min), IFLA_VF_RATE with both c->min_tx_rate and
  * c->max_tx_rate whenever SRP_VF_MIN_RATE is set.  Nothing is validated
  * beyond what the wire format needs: values are the kernel's to refuse.
+ * -EINVAL for a bad ifname or a change that sets nothing.
  */
 int srp_nl_build_setvf(void *buf, size_t len, const char *ifname, unsigned int vf,
 		       const struct srp_vf_change *c, uint32_t seq);

@@ -432,7 +432,7 @@ int srp_nl_build_setvf(void *buf, size_t len, const char *ifname, unsigned int v
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	if (!ifname_ok(ifname))
+	if (!ifname_ok(ifname) || (c->set & SRP_VF_SETTABLE) == 0)
 		return -EINVAL;
 	nlh = srp_nlvf_put_header(buf, len, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq,
 				  sizeof(*ifm));
@@ -509,6 +509,10 @@ int srp_nl_parse_setvf(const void *buf, size_t len, char ret_ifname[16], unsigne
 	if (sp.n_info != 1)
 		return srp_err_set(err, -EBADMSG, "netlink: RTM_SETLINK without IFLA_VF_INFO");
 	c.set = sp.st.known & SRP_VF_SETTABLE;
+	/* what srpass builds always sets something; so does a real request */
+	if (c.set == 0)
+		return srp_err_set(err, -EBADMSG, "netlink: RTM_SETLINK for VF %u sets nothing",
+				   sp.st.index);
 	memcpy(c.mac, sp.st.mac, 6);
 	c.vlan = sp.st.vlan;
 	c.qos = sp.st.qos;

@@ -585,6 +585,39 @@ static void test_setvf_8021ad_uses_vlan_list(void **state)
 	assert_int_equal(back.vlan_proto, SRP_VF_PROTO_8021AD);
 }
 
+/* A request that sets nothing is neither built nor accepted (found by
+ * fuzz_nlvf: the parser took one the builder could not reproduce). */
+static void test_setvf_that_sets_nothing(void **state)
+{
+	struct srp_vf_change c = { .set = 0 }, back;
+	struct srp_err err = { 0 };
+	uint32_t *setting = NULL;
+	char ifname[16];
+	unsigned int vf;
+	int len;
+
+	(void)state;
+	assert_int_equal(srp_nl_build_setvf(blob, sizeof(blob), "eth0", 2, &c, 1), -EINVAL);
+	/* a request whose one VF attribute says "unknown" (IFLA_VF_RSS_QUERY_EN
+	 * with setting ~0, as the kernel reports an unsupported one) */
+	c.set = SRP_VF_QUERY_RSS;
+	c.rss_query_en = 1;
+	len = srp_nl_build_setvf(blob, sizeof(blob), "eth0", 2, &c, 1);
+	assert_true(len > 0);
+	for (size_t o = NLMSG_HDRLEN; o + 12 <= (size_t)len; o += 4) {
+		struct nlattr *a = (struct nlattr *)((uint8_t *)blob + o);
+		uint32_t *v = (uint32_t *)(a + 1);
+
+		if (a->nla_type == IFLA_VF_RSS_QUERY_EN && a->nla_len == 12 && v[0] == 2 && v[1] == 1)
+			setting = &v[1];
+	}
+	assert_non_null(setting);
+	*setting = UINT32_MAX;
+	assert_int_equal(srp_nl_parse_setvf(blob, (size_t)len, ifname, &vf, &back, &err), -EBADMSG);
+	if (strstr(err.msg, "sets nothing") == NULL)
+		fail_msg("%s", err.msg);
+}
+
 static void test_setvf_buffer_too_small(void **state)
 {
 	struct srp_vf_change c;
@@ -638,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_setvf_roundtrip_all),
 		cmocka_unit_test(test_setvf_roundtrip_each),
 		cmocka_unit_test(test_setvf_8021ad_uses_vlan_list),
+		cmocka_unit_test(test_setvf_that_sets_nothing),
 		cmocka_unit_test(test_setvf_buffer_too_small),
 		cmocka_unit_test(test_setvf_parse_rejects),
 	};
