@@ -18,6 +18,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 for bin in "$@"; do
 	t=$(basename "$bin")
 	n=$((n + 1))
+	# FUZZ_SEED: the same mutations each run (CI); unset, a new seed each time
+	seed=${FUZZ_SEED:+-seed=$FUZZ_SEED}
 	corpus=$build/corpus/$t
 	art=$build/artifacts/$t
 	log=$build/log/$t.log
@@ -26,7 +28,8 @@ for bin in "$@"; do
 	if [ -d "tests/fuzz/corpus/$t" ]; then
 		cp tests/fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null
 	fi
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb="$rss" -detect_leaks=1 \
+	# shellcheck disable=SC2086 # $seed is one word or none
+	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb="$rss" -detect_leaks=1 $seed \
 		-print_final_stats=1 -artifact_prefix="$art/" "$corpus" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
