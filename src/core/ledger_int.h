@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-#include "core/ledger.h"
-
+/* declarations only: ledger.c includes this, so no core/ledger.h here */
 struct json_object;
 struct srp_err;
+struct srp_ledger;
 
 /* The ledger as srpass writes it; NULL when out of memory. */
 struct json_object *srp_ledger_to_json(const struct srp_ledger *l);

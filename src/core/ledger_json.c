@@ -2,6 +2,8 @@
 /* srpass -- the ledger as JSON: what srpass writes, and a strict reader of it */
 #include "core/ledger_int.h"
 
+#include "core/ledger.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
