@@ -150,12 +150,24 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 int cmd_restore(struct srp_cli *cli, int argc, char **argv)
 {
 	struct srp_plan plan = srp_cli_plan(cli);
-	(void)argv;
-	if (argc != 1) {
-		fputs("usage: srpass restore\n", stderr);
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (c != 'n') {
+			fputs("usage: srpass restore [--dry-run]\n", stderr);
+			return SRP_EXIT_USAGE;
+		}
+		dry = 1;
+	}
+	if (optind != argc) {
+		fputs("usage: srpass restore [--dry-run]\n", stderr);
 		return SRP_EXIT_USAGE;
 	}
-	return srp_restore(cli->host, &plan, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
+	return srp_restore(cli->host, dry, &plan, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
 }
 
 int cmd_recover(struct srp_cli *cli, int argc, char **argv)

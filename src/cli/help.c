@@ -67,9 +67,11 @@ static const struct {
 	  "command does this first anyway).\n"
 	  "example: srpass recover\n" },
 	{ "restore",
-	  "usage: srpass restore\n"
-	  "After a reboot: bind and program every VF the ledger assigns again\n"
-	  "(srpass-restore.service runs it at boot).\n"
+	  "usage: srpass restore [--dry-run]\n"
+	  "After a reboot: give each PF the ledger records its VFs again, then bind\n"
+	  "and program every VF the ledger assigns (srpass-restore.service runs it\n"
+	  "at boot).  Each PF and VF is one line: restored, or why not.\n"
+	  "  -n, --dry-run   print the plan, change nothing\n"
 	  "example: srpass restore\n" },
 	{ "vf",
 	  "usage: srpass vf show [--json] VF\n"

@@ -37,7 +37,7 @@ static const struct cmd cmds[] = {
 	  SRP_EXIT_FAIL },
 	{ "release", cmd_release, 1, "VF [--dry-run] [--strict] [--force]", SRP_EXIT_FAIL },
 	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
-	{ "restore", cmd_restore, 1, "", SRP_EXIT_FAIL },
+	{ "restore", cmd_restore, 1, "[--dry-run]", SRP_EXIT_FAIL },
 	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },

@@ -277,8 +277,13 @@ int srp_assign(struct srp_host *host, const struct srp_config *cfg,
 		srp_err_prefix(err, "assign %s: programming PF %s VF %d: ", name, pfdev, vf->vf_index);
 		goto undo_driver;
 	}
-	/* 4: the result; the intent goes with it */
-	r = srp_ledger_add(t.l, &a);
+	/* 4: the result; the intent goes with it.  The PF's VF count too,
+	 * for restore after a reboot, if srpass did not make the VFs itself */
+	r = 0;
+	if (srp_ledger_pf(t.l, &vf->pf->addr) == NULL)
+		r = srp_ledger_pf_set(t.l, &vf->pf->addr, vf->pf->numvfs, vf->pf->drivers_autoprobe);
+	if (r == 0)
+		r = srp_ledger_add(t.l, &a);
 	if (r < 0)
 		srp_err_set(err, r, "out of memory");
 	else
@@ -325,8 +330,8 @@ out:
 
 /* An assigned VF as the ledger has it: the stub driver and the switch
  * settings srpass programmed (a release that failed half-way goes back). */
-static int reassign(struct srp_host *host, const struct srp_dev *vf,
-		    const struct srp_assignment *a, struct srp_err *err)
+int srp_reassign(struct srp_host *host, const struct srp_dev *vf, const struct srp_assignment *a,
+		 struct srp_err *err)
 {
 	struct srp_backend *be = NULL;
 	struct srp_switch *sw = NULL;
@@ -452,7 +457,7 @@ undo: {
 	 * intent stays and recover finishes the release */
 	struct srp_err undo = { 0 };
 
-	if (reassign(host, vf, &a, &undo) < 0) {
+	if (srp_reassign(host, vf, &a, &undo) < 0) {
 		srp_err_prefix(err, "[going back to assigned failed too: %s; run 'srpass recover' "
 			       "to finish the release] ", undo.msg);
 		goto out;
@@ -465,46 +470,4 @@ out:
 	srp_inventory_free(inv);
 	srp_txn_end(&t);
 	return r;
-}
-
-int srp_restore(struct srp_host *host, const struct srp_plan *log, struct srp_err *err)
-{
-	struct srp_inventory *inv = NULL;
-	struct srp_txn t;
-	int r, failed = 0;
-
-	r = srp_txn_begin(host, log, &t, err);
-	if (r < 0)
-		return r;
-	r = srp_inventory_scan(host, &inv, err);
-	for (size_t i = 0; r >= 0 && i < t.l->n; i++) {
-		const struct srp_assignment *a = &t.l->a[i];
-		const struct srp_backend_ops *be;
-		const struct srp_dev *vf;
-		struct srp_err one = { 0 };
-		char name[SRP_BDF_STRLEN];
-
-		srp_bdf_format(&a->vf, name);
-		vf = srp_inventory_find(inv, &a->vf);
-		be = srp_backend_find(host, a->backend);
-		if (vf == NULL || vf->kind != SRP_DEV_VF || vf->pf == NULL ||
-		    srp_bdf_cmp(&vf->pf->addr, &a->pf) != 0 || vf->vf_index != a->vf_index) {
-			srp_err_set(&one, -ENODEV, "VF %s is gone or is another PF's VF now "
-				    "(enable its PF's VFs first)", name);
-		} else if (be == NULL) {
-			srp_err_set(&one, -ENOENT, "backend '%s' of %s is not available", a->backend, name);
-		} else if (reassign(host, vf, a, &one) == 0) {
-			srp_say(log, "restore %s: held by %s for domain '%s', switch settings applied",
-				name, be->stub_drivers[0], a->domain);
-			continue;
-		}
-		srp_say(log, "restore: %s", one.msg);
-		if (!failed++)
-			srp_err_set(err, one.code, "%s", one.msg);
-	}
-	srp_inventory_free(inv);
-	srp_txn_end(&t);
-	if (r < 0)
-		return r;
-	return failed ? err ? err->code : -EIO : 0;
 }

@@ -160,6 +160,36 @@ static struct srp_ledger *ledger_new(const struct srp_host *host)
 	return l;
 }
 
+const struct srp_pf_state *srp_ledger_pf(const struct srp_ledger *l, const struct srp_bdf *pf)
+{
+	for (size_t i = 0; i < l->n_pfs; i++)
+		if (srp_bdf_cmp(&l->pfs[i].pf, pf) == 0)
+			return &l->pfs[i];
+	return NULL;
+}
+
+int srp_ledger_pf_set(struct srp_ledger *l, const struct srp_bdf *pf, unsigned int numvfs,
+		      int autoprobe)
+{
+	struct srp_pf_state *p = (struct srp_pf_state *)srp_ledger_pf(l, pf);
+
+	if (numvfs == 0) {
+		if (p != NULL)
+			*p = l->pfs[--l->n_pfs];
+		return 0;
+	}
+	if (p == NULL) {
+		struct srp_pf_state *grown = realloc(l->pfs, (l->n_pfs + 1) * sizeof(*grown));
+
+		if (grown == NULL)
+			return -ENOMEM;
+		l->pfs = grown;
+		p = &l->pfs[l->n_pfs++];
+	}
+	*p = (struct srp_pf_state){ .pf = *pf, .numvfs = numvfs, .autoprobe = autoprobe };
+	return 0;
+}
+
 void srp_ledger_close(struct srp_ledger *l)
 {
 	if (l == NULL)
@@ -167,6 +197,7 @@ void srp_ledger_close(struct srp_ledger *l)
 	for (size_t i = 0; i < l->n; i++)
 		srp_assignment_clear(&l->a[i]);
 	free(l->a);
+	free(l->pfs);
 	srp_pending_clear(&l->pending);
 	if (l->lockfd >= 0)
 		close(l->lockfd);	/* releases the flock */

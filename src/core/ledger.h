@@ -58,9 +58,19 @@ struct srp_pending {
 	struct json_object *before;	/* and its switch state before */
 };
 
+/* A PF as srpass last left it, for restore after a reboot (when the
+ * kernel starts with no VFs). */
+struct srp_pf_state {
+	struct srp_bdf pf;
+	unsigned int numvfs;		/* > 0 */
+	int autoprobe;			/* sriov_drivers_autoprobe, -1: not known */
+};
+
 struct srp_ledger {
 	struct srp_assignment *a;
 	size_t n;
+	struct srp_pf_state *pfs;	/* sorted by nothing; one per PF */
+	size_t n_pfs;
 	struct srp_pending pending;	/* op == SRP_OP_NONE if nothing in flight */
 	int lockfd;
 	char dir[256];			/* the state directory (host->state_dir) */
@@ -89,6 +99,12 @@ struct srp_assignment *srp_ledger_find(const struct srp_ledger *l, const struct 
 /* Copy a into the ledger (deep); -ENOMEM.  Remove by VF: 0 or -ENOENT. */
 int srp_ledger_add(struct srp_ledger *l, const struct srp_assignment *a);
 int srp_ledger_remove(struct srp_ledger *l, const struct srp_bdf *vf);
+
+/* The recorded state of pf, or NULL.  Set records (or, with numvfs 0,
+ * forgets) it: -ENOMEM. */
+const struct srp_pf_state *srp_ledger_pf(const struct srp_ledger *l, const struct srp_bdf *pf);
+int srp_ledger_pf_set(struct srp_ledger *l, const struct srp_bdf *pf, unsigned int numvfs,
+		      int autoprobe);
 
 int srp_assignment_copy(struct srp_assignment *dst, const struct srp_assignment *src);
 void srp_assignment_clear(struct srp_assignment *a);

@@ -248,6 +248,21 @@ struct json_object *srp_ledger_to_json(const struct srp_ledger *l)
 	for (size_t i = 0; i < l->n; i++)
 		json_object_array_add(arr, assignment_to_json(&l->a[i]));
 	json_object_object_add(o, "assignments", arr);
+	if (l->n_pfs > 0) {
+		arr = json_object_new_array();
+		for (size_t i = 0; i < l->n_pfs; i++) {
+			struct json_object *p = json_object_new_object();
+			int ap = l->pfs[i].autoprobe;
+
+			json_object_object_add(p, "pf", json_object_new_string(
+						       srp_bdf_format(&l->pfs[i].pf, b)));
+			json_object_object_add(p, "numvfs", json_object_new_int64(l->pfs[i].numvfs));
+			json_object_object_add(p, "autoprobe",
+					       ap < 0 ? NULL : json_object_new_boolean(ap));
+			json_object_array_add(arr, p);
+		}
+		json_object_object_add(o, "pfs", arr);
+	}
 	if (l->pending.op != SRP_OP_NONE) {
 		struct json_object *p = json_object_new_object();
 
@@ -332,6 +347,33 @@ static int pending_from_json(struct json_object *p, struct srp_pending *ret, con
 	return assignment_from_json(v, &ret->a, what);
 }
 
+/* Optional (ledgers before reboot persistence lack it): the PFs' VF counts. */
+static int pfs_from_json(struct json_object *arr, struct srp_ledger *l)
+{
+	if (!json_object_is_type(arr, json_type_array))
+		return -EBADMSG;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *p = json_object_array_get_idx(arr, i), *v;
+		struct srp_bdf pf;
+		int64_t numvfs;
+		int ap = -1;
+
+		if (!json_object_is_type(p, json_type_object) || get_bdf(p, "pf", &pf) < 0 ||
+		    get_field(p, "numvfs", json_type_int, 0, &v) < 0)
+			return -EBADMSG;
+		numvfs = json_object_get_int64(v);
+		if (numvfs < 1 || numvfs > 65535 || srp_ledger_pf(l, &pf) != NULL)
+			return -EBADMSG;
+		if (get_field(p, "autoprobe", json_type_boolean, 1, &v) < 0)
+			return -EBADMSG;
+		if (v != NULL)
+			ap = json_object_get_boolean(v);
+		if (srp_ledger_pf_set(l, &pf, (unsigned int)numvfs, ap) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int srp_ledger_parse(const char *text, size_t len, struct srp_ledger *l, struct srp_err *err)
 
 {
@@ -379,6 +421,9 @@ int srp_ledger_parse(const char *text, size_t len, struct srp_ledger *l, struct 
 			goto out;
 		}
 	}
+	what = "pfs";
+	if (json_object_object_get_ex(o, "pfs", &arr) && pfs_from_json(arr, l) < 0)
+		goto bad;
 	if (json_object_object_get_ex(o, "pending", &v) &&
 	    pending_from_json(v, &l->pending, &what) < 0)
 		goto bad;

@@ -13,16 +13,60 @@
 #include "srpass/inventory.h"
 #include "os/sysfs.h"
 
+int srp_sriov_change(struct srp_txn *t, const struct srp_dev *pf, unsigned int n, int autoprobe,
+		     int dry_run, struct srp_err *err)
+{
+	const struct srp_sys *sys = &t->host->sys;
+	struct srp_ledger *l = t->l;
+	int flip = autoprobe >= 0 && pf->drivers_autoprobe >= 0 && autoprobe != pf->drivers_autoprobe;
+	int r = 0;
+
+	if (flip)
+		srp_say(t->plan, "PF %s: sriov_drivers_autoprobe %d -> %d", pf->name,
+			pf->drivers_autoprobe, autoprobe);
+	srp_say(t->plan, "PF %s: sriov_numvfs %u -> %u%s", pf->name, pf->numvfs, n,
+		pf->numvfs && n && pf->numvfs != n ? " (through 0)" : "");
+	if (dry_run || (pf->numvfs == n && !flip))
+		return 0;
+
+	srp_pending_clear(&l->pending);
+	l->pending.op = SRP_OP_NUMVFS;
+	l->pending.pf = pf->addr;
+	l->pending.old_numvfs = pf->numvfs;
+	l->pending.old_autoprobe = flip ? pf->drivers_autoprobe : -1;
+	r = srp_txn_intent(t, err);
+	if (r < 0)
+		return r;
+	if (flip)
+		r = srp_sysfs_dev_write_uint(sys, &pf->addr, "sriov_drivers_autoprobe",
+					     (unsigned int)autoprobe, err);
+	if (r == 0)
+		r = srp_sysfs_numvfs_set(sys, &pf->addr, pf->numvfs, n, err);
+	if (r < 0) {
+		struct srp_err undo = { 0 };
+
+		srp_err_prefix(err, "PF %s: ", pf->name);
+		if (srp_undo_numvfs(t->host, &l->pending, &undo) < 0) {
+			srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
+			return r;	/* the intent stays for recover */
+		}
+		(void)srp_txn_abort(t, NULL);	/* else the next run repairs it */
+		return r;
+	}
+	srp_pending_clear(&l->pending);
+	return 1;
+}
+
 int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned int n,
 		  int autoprobe_off, int dry_run, const struct srp_plan *plan, struct srp_err *err)
 {
-	const struct srp_sys *sys = &host->sys;
 	struct srp_inventory *inv = NULL;
+	const struct srp_pf_state *want;
 	struct srp_ledger *l;
 	struct srp_txn t;
 	const struct srp_dev *pf;
 	char name[SRP_BDF_STRLEN];
-	int r;
+	int r, autoprobe;
 
 	srp_bdf_format(pfaddr, name);
 	r = srp_txn_begin(host, plan, &t, err);
@@ -51,42 +95,26 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 					name, srp_bdf_format(&l->a[i].vf, vf), l->a[i].tenant);
 			goto out;
 		}
-	if (autoprobe_off && pf->drivers_autoprobe != 0)
-		srp_say(plan, "PF %s: sriov_drivers_autoprobe 1 -> 0", name);
-	srp_say(plan, "PF %s: sriov_numvfs %u -> %u%s", name, pf->numvfs, n,
-		pf->numvfs && n && pf->numvfs != n ? " (through 0)" : "");
-	if (dry_run || (pf->numvfs == n && !(autoprobe_off && pf->drivers_autoprobe == 1))) {
-		r = 0;
+	/* only ever turned off here: on is the kernel's default */
+	autoprobe = autoprobe_off ? 0 : -1;
+	r = srp_sriov_change(&t, pf, n, autoprobe, dry_run, err);
+	if (r < 0 || dry_run)
 		goto out;
-	}
-
-	srp_pending_clear(&l->pending);
-	l->pending.op = SRP_OP_NUMVFS;
-	l->pending.pf = *pfaddr;
-	l->pending.old_numvfs = pf->numvfs;
-	l->pending.old_autoprobe = autoprobe_off ? pf->drivers_autoprobe : -1;
-	r = srp_txn_intent(&t, err);
-	if (r < 0)
-		goto out;
-	if (autoprobe_off && pf->drivers_autoprobe == 1)
-		r = srp_sysfs_dev_write_uint(sys, pfaddr, "sriov_drivers_autoprobe", 0, err);
-	if (r == 0)
-		r = srp_sysfs_numvfs_set(sys, pfaddr, pf->numvfs, n, err);
+	/* what restore brings back after a reboot */
+	want = srp_ledger_pf(l, pfaddr);
+	if (autoprobe < 0)
+		autoprobe = want && want->numvfs ? want->autoprobe : pf->drivers_autoprobe;
+	if (r == 0 && (n == 0 ? want == NULL : want && want->numvfs == n &&
+		       want->autoprobe == autoprobe))
+		goto out;	/* nothing changed, and the ledger knows it */
+	r = srp_ledger_pf_set(l, pfaddr, n, autoprobe);
 	if (r < 0) {
-		struct srp_err undo = { 0 };
-
-		srp_err_prefix(err, "PF %s: ", name);
-		if (srp_undo_numvfs(host, &l->pending, &undo) < 0) {
-			srp_err_prefix(err, "[rollback failed: %s; run 'srpass recover'] ", undo.msg);
-			goto out;
-		}
+		srp_err_set(err, r, "out of memory");
+		goto out;
 	}
-	if (r == 0)
-		r = srp_txn_commit(&t, err);
-	else
-		(void)srp_txn_abort(&t, NULL);	/* else the next run repairs it */
+	r = srp_txn_commit(&t, err);
 out:
 	srp_inventory_free(inv);
 	srp_txn_end(&t);
-	return r;
+	return r < 0 ? r : 0;
 }

@@ -20,4 +20,16 @@ struct srp_err;
 int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pf, unsigned int n,
 		  int autoprobe_off, int dry_run, const struct srp_plan *plan, struct srp_err *err);
 
+struct srp_dev;
+struct srp_txn;
+/*
+ * srp_sriov_change - the change itself, inside transaction t (restore uses
+ * it too): sriov_drivers_autoprobe to autoprobe (0 or 1; -1 leaves it),
+ * then sriov_numvfs to n, with the intent on disk first and rolled back
+ * on failure.  The ledger's record of the PF is the caller's.  Returns 1
+ * if it changed something, 0 if there was nothing to do (or dry_run).
+ */
+int srp_sriov_change(struct srp_txn *t, const struct srp_dev *pf, unsigned int n, int autoprobe,
+		     int dry_run, struct srp_err *err);
+
 #endif

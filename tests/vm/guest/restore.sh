@@ -4,8 +4,9 @@
 # are reset with ip link, as a host boots with the ledger kept; audit sees
 # the drift (SRP-LEDGER-002); restore puts the VF back on vfio-pci with
 # the tenant's MAC and VLAN.  Then as a boot really goes: the VFs are gone
-# (sriov_numvfs 0): restore fails and keeps the ledger; once the VFs are
-# back (sriov_numvfs 2, igbvf takes them) restore succeeds.
+# (sriov_numvfs 0); restore --dry-run says what it would do and changes
+# nothing; restore gives the PF its 2 VFs again (the count the assign
+# recorded) and the VF its driver and settings.
 pf=$(pf_of 1)
 
 if ! have_srpass; then
@@ -42,13 +43,14 @@ else
 	check "reboot: echo 0 > sriov_numvfs (by hand; srpass disable would refuse)" set_numvfs "$pf" 0
 	settle
 	check "srpass audit --json exits 2: SRP-LEDGER-002 (no such VF)" audit_gives 2 SRP-LEDGER-002
-	check "srpass restore exits 1 while $vf0 does not exist, and keeps the ledger" eval \
-		'sp_is 1 restore && ledger_is "1 - $vf0"'
-	check "reboot: echo 2 > sriov_numvfs, igbvf takes the VFs" eval \
-		'set_numvfs "$pf" 2 && settle && wait_for 20 drv_is "$vf0" igbvf'
+	check "srpass restore --dry-run: exits 0, plans sriov_numvfs 0 -> 2, changes nothing" eval \
+		'sp_is 0 restore --dry-run && grep -q "sriov_numvfs 0 -> 2" /run/sp.out &&
+		 [ "$(cat "$(dev "$pf")/sriov_numvfs")" = 0 ] && ledger_is "1 - $vf0"'
+	check "srpass restore: the PF gets its 2 VFs again" eval \
+		'sp_is 0 restore && [ "$(cat "$(dev "$pf")/sriov_numvfs")" = 2 ]'
+	settle
 	g0=$(grp "$vf0")
-	diag "after the VFs came back: vf 0 $(vf_state "$pf" 0), group $g0"
-	check "srpass restore" sp_is 0 restore
+	diag "after restore: vf 0 $(vf_state "$pf" 0), group $g0"
 	check "$vf0: on vfio-pci, driver_override vfio-pci, /dev/vfio/$g0" on_stub "$vf0" "$g0"
 	check "vf 0: the assigned settings again ($a0)" state_is "$pf" 0 "$a0"
 	check "srpass audit --json exits 0, no findings" audit_gives 0 ""
