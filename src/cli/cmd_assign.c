@@ -81,7 +81,16 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 			return SRP_EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || req.tenant == NULL || req.domain == NULL) {
+	if (optind + 1 == argc && (req.tenant == NULL || req.domain == NULL)) {
+		fprintf(stderr, "srpass assign: %s is required (the %s the VF goes to)\n",
+			req.tenant == NULL ? "--tenant T" : "--domain D",
+			req.tenant == NULL ? "tenant" : "guest");
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "srpass assign: %s\n", optind == argc ? "which VF?" :
+			"one VF at a time");
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}

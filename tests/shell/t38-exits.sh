@@ -59,6 +59,8 @@ R="--root $H"
 {
 expect 2 "a bad domain name" "domain name 'a/b' is not valid" \
 	$R assign $VF --tenant blue --domain a/b --vlan 101
+expect 2 "assign without --domain" "--domain D is required" \
+	$R assign $VF --tenant blue --vlan 101
 expect 2 "an unknown backend" "unknown backend 'xem' (known: kvm" \
 	$R assign $VF --tenant blue --domain web1 --vlan 101 --backend xem
 expect 2 "an unknown tenant" "tenant 'green' is not in .* (its tenants: blue, red, vault)" \
