@@ -197,9 +197,26 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 	return SRP_EXIT_OK;
 }
 
+/* Lines said while a change runs: printed once it succeeded, so stdout
+ * never claims a change that was rolled back. */
+struct said {
+	char text[4096];
+	size_t len;
+};
+
+static void said_line(void *ctx, const char *line)
+{
+	struct said *s = ctx;
+	int n = snprintf(s->text + s->len, sizeof(s->text) - s->len, "%s\n", line);
+
+	if (n > 0 && (size_t)n < sizeof(s->text) - s->len)
+		s->len += (size_t)n;
+}
+
 static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 {
-	struct srp_plan plan = srp_cli_plan(cli);
+	struct said said = { .len = 0 };
+	struct srp_plan plan = { .line = said_line, .ctx = &said };
 	static const struct option opts[] = {
 		{ "vfs", required_argument, NULL, 'v' },
 		{ "no-autoprobe", no_argument, NULL, 'A' },
@@ -243,6 +260,7 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		return bad_bdf(argv[0], argv[optind]);
 	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
+	fputs(said.text, cli->out);
 	return SRP_EXIT_OK;
 }
 

@@ -78,19 +78,19 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 		goto out;
 	pf = srp_inventory_find(inv, pfaddr);
 	if (pf == NULL || pf->kind != SRP_DEV_PF) {
-		r = srp_err_set(err, -EINVAL, "%s is not an SR-IOV PF", name);
+		r = srp_err_input(err, -EINVAL, "%s is not an SR-IOV PF", name);
 		goto out;
 	}
 	if (n > pf->totalvfs) {
-		r = srp_err_set(err, -ERANGE, "PF %s supports at most %u VFs (sriov_totalvfs), not %u",
-				name, pf->totalvfs, n);
+		r = srp_err_input(err, -ERANGE, "PF %s supports at most %u VFs (sriov_totalvfs), "
+				  "not %u", name, pf->totalvfs, n);
 		goto out;
 	}
 	for (size_t i = 0; i < l->n; i++)
 		if (srp_bdf_cmp(&l->a[i].pf, pfaddr) == 0) {
 			char vf[SRP_BDF_STRLEN];
 
-			r = srp_err_set(err, -EBUSY, "PF %s has assigned VFs (%s, tenant '%s'); "
+			r = srp_err_refuse(err, -EBUSY, "PF %s has assigned VFs (%s, tenant '%s'); "
 					"changing sriov_numvfs would destroy them. Release them first",
 					name, srp_bdf_format(&l->a[i].vf, vf), l->a[i].tenant);
 			goto out;

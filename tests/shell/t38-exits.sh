@@ -76,6 +76,12 @@ expect 1 "release --strict of a VF nobody holds" "VF $VF is not assigned (not in
 expect 3 "audit of an unknown tenant" "'nosuch' is not in the configuration (its tenants: blue, red, vault)" \
 	$R audit --tenant nosuch
 }
+# shellcheck disable=SC2086
+expect 2 "enable beyond sriov_totalvfs" "supports at most 64 VFs (sriov_totalvfs), not 99" \
+	$R enable 0000:03:00.0 --vfs 99
+# shellcheck disable=SC2086
+expect 2 "enable of a function that is no PF" "0000:03:02.0 is not an SR-IOV PF" \
+	$R enable $VF --vfs 2
 expect 2 "a relative root" "host root 'rel/root' is not an absolute path" \
 	--root rel/root list
 expect 2 "a root that is not a directory" "is not a directory" \
