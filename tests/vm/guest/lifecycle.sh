@@ -55,7 +55,9 @@ else
 	check "$vf: back on igbvf" wait_for 20 drv_is "$vf" igbvf
 	check "$vf: driver_override cleared" [ "$(cat "$(dev "$vf")/driver_override")" = "(null)" ]
 	check "/dev/vfio/$g is gone" wait_for 5 [ ! -e "/dev/vfio/$g" ]
-	check "release $vf again is refused" refused release "$vf"
+	check "release $vf again: exit 0, unchanged" sh -c \
+		'"$1" release "$2" 2>&1 | grep -q "^unchanged: "' - "$SRPASS" "$vf"
+	check "release --strict $vf again is refused" refused release --strict "$vf"
 	check "srpass disable $pf" runs disable "$pf"
 	settle
 	check "sriov_numvfs is 0, no virtfn links" sh -c "[ $(numvfs) = 0 ] && [ ! -e $(dev "$pf")/virtfn0 ]"
