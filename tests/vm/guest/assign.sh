@@ -60,7 +60,7 @@ else
 
 	# refused by the policy (exit 1, the reason's id): nothing changes on $vf1
 	refused_here() {
-		sp_is "${rc:-1}" "$@" && sp_err_has "$why:" && drv_is "$vf1" igbvf &&
+		sp_is "${refused_rc:-1}" "$@" && sp_err_has "$why:" && drv_is "$vf1" igbvf &&
 			state_is "$pf" 1 "$s1" && ledger_is "1 - $vf0"
 	}
 	why=SRP-POL-VLAN; check "refused, $vf1 untouched: blue --vlan 200 (red's VLAN; $why)" \
@@ -74,9 +74,9 @@ else
 	why=SRP-POL-MAC-CONFLICT; check "refused, $vf1 untouched: blue --mac $mac0 (vf 0 has it; $why)" \
 		refused_here assign "$vf1" --tenant blue --domain vm2 --vlan 101 --mac "$mac0"
 	# a tenant the configuration does not know is bad input: exit 2
-	why=SRP-POL-TENANT rc=2; check "refused (exit 2), $vf1 untouched: tenant green (not configured; $why)" \
+	why=SRP-POL-TENANT refused_rc=2; check "refused (exit 2), $vf1 untouched: tenant green (not configured; $why)" \
 		refused_here assign "$vf1" --tenant green --domain vm2 --vlan 101
-	rc=1
+	refused_rc=1
 
 	# red: another tenant on the same PF, with a rate cap (PF link up)
 	check "srpass assign $vf1 --tenant red --domain vm2 --vlan 200" sp_is 0 assign "$vf1" --tenant red --domain vm2 --vlan 200
