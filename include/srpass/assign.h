@@ -65,10 +65,15 @@ SRP_API int srp_release(struct srp_host *host, const struct srp_bdf *vf, int fla
 SRP_API int srp_recover(struct srp_host *host, const struct srp_plan *log, struct srp_err *err);
 
 /*
- * srp_restore - after a reboot, hand every VF in the ledger to its
- * backend again (the kernel forgot; the ledger did not).  VFs that are
- * gone are reported, not dropped.  Returns 0 if all were restored.
+ * srp_restore - after a reboot, bring the host back to what the ledger
+ * records (the kernel forgot; the ledger did not): each recorded PF that
+ * has no VFs gets its VF count (and sriov_drivers_autoprobe) again, then
+ * every assigned VF goes to its backend with its switch settings.  Each
+ * PF and VF is one line to plan, done or not and why; one that cannot be
+ * restored is reported, never dropped from the ledger.  Returns 0 if all
+ * were restored, else -errno with how many were not.
  */
-SRP_API int srp_restore(struct srp_host *host, const struct srp_plan *log, struct srp_err *err);
+SRP_API int srp_restore(struct srp_host *host, int dry_run, const struct srp_plan *plan,
+			struct srp_err *err);
 
 #endif
