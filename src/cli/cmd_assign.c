@@ -8,15 +8,17 @@
 #include "core/assign.h"
 #include "cli/cli.h"
 #include "core/config.h"
+#include "core/names.h"
 #include "switch/vfswitch.h"
 #include "core/sriov.h"
 #include "base/util.h"
 
-static int bad_bdf(const char *cmd, const char *s)
+/* VF or PF by address or netdev name; SRP_EXIT_* with cli->err set if not */
+static int function(struct srp_cli *cli, const char *arg, struct srp_bdf *ret)
 {
-	fprintf(stderr, "srpass %s: '%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)\n",
-		cmd, s);
-	return SRP_EXIT_USAGE;
+	int r = srp_function_by_name(cli->host, arg, ret, &cli->err);
+
+	return r == 0 ? SRP_EXIT_OK : cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
 }
 
 int cmd_assign(struct srp_cli *cli, int argc, char **argv)
@@ -94,8 +96,9 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_bdf_parse(argv[optind], &req.vf) < 0)
-		return bad_bdf("assign", argv[optind]);
+	r = function(cli, argv[optind], &req.vf);
+	if (r != SRP_EXIT_OK)
+		return r;
 	if (cli->cfg->n_tenants == 0) {
 		srp_err_input(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
 			    "(see srpass.conf(5))", req.tenant,
@@ -143,8 +146,9 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_bdf_parse(argv[optind], &vf) < 0)
-		return bad_bdf("release", argv[optind]);
+	r = function(cli, argv[optind], &vf);
+	if (r != SRP_EXIT_OK)
+		return r;
 	r = srp_release(cli->host, &vf, flags, (flags & SRP_RELEASE_DRY_RUN) ? &plan : NULL,
 			&cli->err);
 	if (r < 0)
@@ -256,8 +260,9 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_bdf_parse(argv[optind], &pf) < 0)
-		return bad_bdf(argv[0], argv[optind]);
+	c = function(cli, argv[optind], &pf);
+	if (c != SRP_EXIT_OK)
+		return c;
 	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	fputs(said.text, cli->out);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/names.h"
 #include "core/host.h"
 #include "core/ledger.h"
 #include "switch/vfswitch.h"
@@ -252,11 +253,8 @@ int cmd_show(struct srp_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: srpass show [--json] BDF\n");
 		return SRP_EXIT_USAGE;
 	}
-	if (srp_bdf_parse(argv[optind], &addr) < 0) {
-		fprintf(stderr, "srpass show: '%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)\n",
-			argv[optind]);
-		return SRP_EXIT_USAGE;
-	}
+	if (srp_function_by_name(cli->host, argv[optind], &addr, &cli->err) < 0)
+		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	d = srp_inventory_find(inv, &addr);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/util.h"
+#include "core/names.h"
 #include "core/vfset.h"
 #include "core/ledger.h"
 #include "core/host.h"
@@ -45,11 +47,8 @@ static int resolve(struct srp_cli *cli, const char *arg, struct vf_target *t)
 	struct srp_bdf addr;
 	int rc = SRP_EXIT_FAIL;
 
-	if (srp_bdf_parse(arg, &addr) < 0) {
-		srp_err_set(&cli->err, -EINVAL,
-			    "'%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)", arg);
-		return SRP_EXIT_USAGE;
-	}
+	if (srp_function_by_name(cli->host, arg, &addr, &cli->err) < 0)
+		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	srp_bdf_format(&addr, t->vf);
@@ -256,7 +255,9 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 	struct srp_plan plan = srp_cli_plan(cli);
 	struct srp_vf_change want;
 	struct srp_vf_set_req req = { .change = &want };
-	int i = 1;
+	int i = 1, ip, settings;
+	unsigned long n = 0;
+	struct srp_bdf pf;
 
 	/* No getopt here: "-1" is a (bad) rate for the parser to name, not an option. */
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -269,14 +270,19 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
-	/* Every value is checked before anything is looked up or changed. */
-	if (srp_vf_change_parse(argc - i - 1, argv + i + 1, &want, &cli->err) < 0)
-		return SRP_EXIT_USAGE;
-	if (srp_bdf_parse(argv[i], &req.vf) < 0) {
-		srp_err_set(&cli->err, -EINVAL,
-			    "'%s' is not a PCI address (expected 0000:03:10.1 or 03:10.1)", argv[i]);
+	/* ip-link's form: PF vf N SETTING... */
+	ip = i + 2 < argc && strcmp(argv[i + 1], "vf") == 0;
+	if (ip && srp_parse_ulong(argv[i + 2], 10, 0, 65535, &n) < 0) {
+		srp_err_input(&cli->err, -EINVAL, "vf '%s' is not a VF number", argv[i + 2]);
 		return SRP_EXIT_USAGE;
 	}
+	/* Every value is checked before anything is looked up or changed. */
+	settings = i + (ip ? 3 : 1);
+	if (srp_vf_change_parse(argc - settings, argv + settings, &want, &cli->err) < 0)
+		return SRP_EXIT_USAGE;
+	if (srp_function_by_name(cli->host, argv[i], ip ? &pf : &req.vf, &cli->err) < 0 ||
+	    (ip && srp_vf_of(cli->host, &pf, (unsigned int)n, &req.vf, &cli->err) < 0))
+		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
 	if (srp_vf_set(cli->host, cli->cfg, &req, &plan, &cli->err) < 0) {
 		srp_err_prefix(&cli->err, "VF %s: ", argv[i]);
 		return SRP_EXIT_FAIL;

@@ -81,6 +81,7 @@ static const struct {
 	  "example: srpass vf show 0000:03:02.0\n" },
 	{ "vf set",
 	  "usage: srpass vf set [--dry-run] [--force] VF SETTING...\n"
+	  "       srpass vf set [--dry-run] [--force] PF vf N SETTING...   (ip-link's form)\n"
 	  "Change a VF's switch settings, all or nothing.  A VF the ledger assigns\n"
 	  "keeps its tenant's policy: a forbidden change is refused, naming the rule.\n"
 	  "  -n, --dry-run   print the plan, change nothing\n"
