@@ -370,6 +370,7 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 {
 	int dry_run = flags & SRP_RELEASE_DRY_RUN;
 	const struct srp_backend_ops *ops;
+	struct srp_err uerr = { 0 };
 	char users[256];
 	struct srp_inventory *inv = NULL;
 	struct srp_assignment a = { 0 };
@@ -413,9 +414,16 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 				"its ledger entry is kept for 'srpass audit'", name);
 		goto out;
 	}
-	r = srp_backend_users(ops, host, vf, users, sizeof(users), err);
-	if (r < 0)
+	r = srp_backend_users(ops, host, vf, users, sizeof(users), &uerr);
+	if (r < 0 && !(flags & SRP_RELEASE_FORCE)) {
+		r = srp_err_set(err, r, "release %s (--force if you know it is unused): %s", name,
+				uerr.msg);
 		goto out;
+	}
+	if (r < 0) {
+		srp_say(plan, "release %s: %s; going on (--force)", name, uerr.msg);
+		r = 0;
+	}
 	if (r > 0 && !(flags & SRP_RELEASE_FORCE)) {
 		r = srp_err_refuse(err, -EBUSY, "VF %s is in use by %s (domain '%s'): stop the "
 				   "guest first, or release --force", name, users, a.domain);

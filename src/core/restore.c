@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/assign.h"
 #include "core/backend.h"
@@ -83,6 +84,14 @@ static int restore_vf(struct srp_host *host, const struct srp_inventory *inv,
 	return 0;
 }
 
+static void say_failed(const struct srp_plan *plan, const struct srp_err *one)
+{
+	if (one->flags & SRP_ERR_SAID || one->code == 0)
+		srp_say(plan, "restore: %s", one->msg[0] ? one->msg : "failed");
+	else
+		srp_say(plan, "restore: %s: %s", one->msg, strerror(-one->code));
+}
+
 int srp_restore(struct srp_host *host, int dry_run, const struct srp_plan *plan,
 		struct srp_err *err)
 {
@@ -103,8 +112,15 @@ int srp_restore(struct srp_host *host, int dry_run, const struct srp_plan *plan,
 		int c = restore_pf(&t, inv, &t.l->pfs[i], dry_run, &one);
 
 		if (c < 0) {
-			srp_say(plan, "restore: %s", one.msg);
+			say_failed(plan, &one);
 			failed++;
+		}
+		if (c < 0 && t.l->pending.op != SRP_OP_NONE) {
+			/* its rollback failed: the intent on disk is recover's */
+			r = srp_err_refuse(err, c, "restore stopped at PF %s, whose rollback failed: "
+					   "run 'srpass recover', then restore again",
+					   srp_bdf_format(&t.l->pfs[i].pf, (char[SRP_BDF_STRLEN]){ 0 }));
+			break;
 		}
 		back[i] = c > 0;
 		changed += c > 0;
@@ -130,7 +146,7 @@ int srp_restore(struct srp_host *host, int dry_run, const struct srp_plan *plan,
 			continue;
 		}
 		if (restore_vf(host, inv, a, dry_run, plan, &one) < 0) {
-			srp_say(plan, "restore: %s", one.msg[0] ? one.msg : "failed");
+			say_failed(plan, &one);
 			failed++;
 		}
 	}

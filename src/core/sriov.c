@@ -108,11 +108,13 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 		       want->autoprobe == autoprobe))
 		goto out;	/* nothing changed, and the ledger knows it */
 	r = srp_ledger_pf_set(l, pfaddr, n, autoprobe);
-	if (r < 0) {
+	if (r < 0)
 		srp_err_set(err, r, "out of memory");
-		goto out;
-	}
-	r = srp_txn_commit(&t, err);
+	else
+		r = srp_txn_commit(&t, err);
+	if (r < 0)	/* the intent is still on disk: the change is not done */
+		srp_err_prefix(err, "PF %s: sriov_numvfs changed, but the ledger could not be "
+			       "written; the next srpass run rolls it back: ", name);
 out:
 	srp_inventory_free(inv);
 	srp_txn_end(&t);

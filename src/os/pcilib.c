@@ -291,8 +291,10 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 	*ret = c;
 	r = 0;
 out:
-	if (d != NULL && jumps == 0)
+	if (d != NULL && jumps <= 1) {	/* not when pci_cleanup() jumped */
 		pci_free_dev(d);
+		d = NULL;
+	}
 	if (pacc != NULL)
 		pci_cleanup(pacc);
 	return r;

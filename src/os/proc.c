@@ -22,6 +22,8 @@ struct walk {
 	int count;
 	int found;		/* this pid holds target */
 	const char *pid;
+	int error;		/* a process whose fds could not be read */
+	char error_pid[16];
 };
 
 static int fd_entry(const char *name, unsigned char d_type, void *arg)
@@ -65,6 +67,7 @@ static int pid_entry(const char *name, unsigned char d_type, void *arg)
 	struct walk *w = arg;
 	char path[64];
 	unsigned long pid;
+	int r;
 
 	(void)d_type;
 	if (srp_parse_ulong(name, 10, 1, INT_MAX, &pid) < 0 || (pid_t)pid == getpid())
@@ -72,7 +75,14 @@ static int pid_entry(const char *name, unsigned char d_type, void *arg)
 	snprintf(path, sizeof(path), "/proc/%lu/fd", pid);
 	w->pid = name;
 	w->found = 0;
-	(void)srp_sys_listdir(w->sys, path, fd_entry, w);	/* gone or not ours: skip */
+	r = srp_sys_listdir(w->sys, path, fd_entry, w);
+	if (r < 0 && r != -ENOENT && r != -ESRCH) {
+		/* hidepid, another namespace: who it is cannot be told, so no
+		 * "nobody" either */
+		w->error = r;
+		snprintf(w->error_pid, sizeof(w->error_pid), "%s", name);
+		return r;
+	}
 	if (w->found)
 		add_holder(w);
 	return 0;
@@ -89,6 +99,9 @@ int srp_proc_holders(const struct srp_sys *sys, const char *target, char *buf, s
 	r = srp_sys_listdir(sys, "/proc", pid_entry, &w);
 	if (r == -ENOENT)
 		return 0;
+	if (w.error < 0)
+		return srp_err_set(err, w.error, "cannot tell who holds '%s': '/proc/%s/fd' cannot "
+				   "be read", target, w.error_pid);
 	if (r < 0)
 		return srp_err_set(err, r, "cannot list '/proc'");
 	return w.count;

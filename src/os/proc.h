@@ -13,7 +13,8 @@ struct srp_err;
  * path as /proc/PID/fd/N's link reads, "/dev/vfio/15"), srpass itself
  * aside: their number, and "4242 (qemu-system-x86)" for each, ", "
  * between, into buf (cut with "..." if it does not fit).  A root without
- * /proc has none.  A process that exits during the walk is skipped.
+ * /proc has none.  A process that exits during the walk is skipped; one
+ * whose fds cannot be read (hidepid) is an error, never "nobody".
  */
 int srp_proc_holders(const struct srp_sys *sys, const char *target, char *buf, size_t len,
 		     struct srp_err *err);

@@ -422,7 +422,7 @@ static int stale_entry(const char *name, unsigned char d_type, void *arg)
 	char path[PATH_MAX];
 	long pid = stale_pid(name);
 
-	if (pid < 0 || d_type != DT_REG || pid == (long)getpid())
+	if (pid < 0 || (d_type != DT_REG && d_type != DT_UNKNOWN) || pid == (long)getpid())
 		return 0;
 	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 		return 0;	/* alive, or not ours to judge: leave it */

@@ -188,6 +188,14 @@ static void test_release_refused_while_in_use(void **state)
 	assert_same(assigned, now, "a release refused while in use");
 	free(now);
 	srp_err_clear(&err);
+
+	/* a process whose fds cannot be read: nobody can say "nobody" */
+	assert_int_equal(fakehost_remove(f->fh, "proc/4242"), 0);
+	assert_int_equal(fakehost_write(f->fh, "proc/555/fd", "not a directory\n"), 0);
+	assert_int_equal(srp_release(f->host, &vf, 0, NULL, &err), -ENOTDIR);
+	if (strstr(err.msg, "cannot tell who holds") == NULL)
+		fail_msg("%s", err.msg);
+	srp_err_clear(&err);
 	if (srp_release(f->host, &vf, SRP_RELEASE_FORCE, NULL, &err) != 0)
 		fail_msg("release --force: %s", err.msg);
 	free(assigned);
