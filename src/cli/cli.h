@@ -71,5 +71,6 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv);
 int cmd_restore(struct srp_cli *cli, int argc, char **argv);
 int cmd_enable(struct srp_cli *cli, int argc, char **argv);
 int cmd_disable(struct srp_cli *cli, int argc, char **argv);
+int cmd_history(struct srp_cli *cli, int argc, char **argv);
 
 #endif

@@ -110,6 +110,16 @@ static const struct {
 	  "Remove PF's VFs; refused while the ledger assigns any of them.\n"
 	  "  -n, --dry-run   print the plan, change nothing\n"
 	  "example: srpass disable 0000:03:00.0\n" },
+	{ "history",
+	  "usage: srpass history [--json] [--vf VF | --tenant T]\n"
+	  "What srpass changed on this host: every assign, release, vf set, enable,\n"
+	  "disable, recover and restore (dry runs aside), when, by which uid, and how\n"
+	  "it ended.  Kept in history.jsonl in the state directory; on the real root\n"
+	  "each change also goes to syslog.\n"
+	  "  -j, --json       as a JSON array\n"
+	  "      --vf VF      only the changes of VF (as it was named)\n"
+	  "      --tenant T   only the changes naming tenant T\n"
+	  "example: srpass history --vf 0000:03:02.0\n" },
 };
 
 const char *srp_cli_help(const char *cmd, const char *sub)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/history.h"
 #include "srpass/assign.h"
 #include "srpass/config.h"
 #include "core/host.h"
@@ -41,7 +42,27 @@ static const struct cmd cmds[] = {
 	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },
 	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
 	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
+	{ "history", cmd_history, 1, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
 };
+
+/* The commands that change the host, recorded in the history unless a
+ * dry run. */
+static int changes(const char *cmd, int argc, char **argv)
+{
+	static const char *const changing[] = { "assign", "release", "recover", "restore",
+						"enable", "disable" };
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0)
+			return 0;
+	if (strcmp(cmd, "vf") == 0)
+		return argc > 1 && strcmp(argv[1], "set") == 0;
+	for (i = 0; i < (int)ARRAY_SIZE(changing); i++)
+		if (strcmp(cmd, changing[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static void plan_line(void *ctx, const char *line)
 {
@@ -133,6 +154,7 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	struct srp_host_opts hopts = { .platform = platform };
 	const struct cmd *cmd = NULL;
 	unsigned long secs, seen = 0;
+	char **given = NULL;
 	int c, rc, fail;
 
 	cli.root = getenv("SRPASS_ROOT");
@@ -201,11 +223,25 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
+	/* getopt_long() permutes argv; the history keeps the words as given */
+	given = malloc((size_t)(argc > 0 ? argc : 1) * sizeof(*given));
+	if (given != NULL && argc > 0)
+		memcpy(given, argv, (size_t)argc * sizeof(*given));
 	rc = cmd->run(&cli, argc, argv);
 	if (rc != SRP_EXIT_OK && cli.err.code != 0) {
 		report(cmd->name, &cli.err);
 		rc = exit_code(cmd, &cli.err, rc);
 	}
+	/* usage errors changed nothing; anything that ran is on the record */
+	if (given != NULL && rc != SRP_EXIT_USAGE && changes(cmd->name, argc, given)) {
+		struct srp_err herr = { 0 };
+
+		if (srp_history_add(cli.host, cmd->name, argc - 1, given + 1, rc == SRP_EXIT_OK,
+				    cli.err.msg, &herr) < 0)
+			fprintf(stderr, "srpass %s: warning: %s: %s\n", cmd->name, herr.msg,
+				strerror(-herr.code));
+	}
+	free(given);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
 		rc = fail;

@@ -25,17 +25,18 @@ VF=0000:03:02.0
 
 # expect WANT_RC 'WHAT' 'GREP PATTERN' srpass-args...: exit code, a
 # message matching the pattern, the house style, and an unchanged tree
-# (but the lock file, which names its last holder)
+# (but the lock file, which names its last holder, and the history, which
+# records the refusal)
 expect() {
 	want=$1
 	what=$2
 	pat=$3
 	shift 3
-	(cd "$H" && find . -type f ! -path ./var/lib/srpass/lock -exec md5sum {} + | sort -k 2) \
+	(cd "$H" && find . -type f ! -path ./var/lib/srpass/lock ! -path ./var/lib/srpass/history.jsonl -exec md5sum {} + | sort -k 2) \
 		>"$tmp/before"
 	"$BUILD/srpass-sim" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	(cd "$H" && find . -type f ! -path ./var/lib/srpass/lock -exec md5sum {} + | sort -k 2) \
+	(cd "$H" && find . -type f ! -path ./var/lib/srpass/lock ! -path ./var/lib/srpass/history.jsonl -exec md5sum {} + | sort -k 2) \
 		>"$tmp/after"
 	bad=""
 	[ "$rc" -eq "$want" ] || bad="$bad exit $rc, want $want;"

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* srpass -- `history`: what srpass changed on this host, when, and how it ended */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/history.h"
+
+int cmd_history(struct srp_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vf", required_argument, NULL, 'v' },
+		{ "tenant", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char use[] = "usage: srpass history [--json] [--vf VF | --tenant T]\n";
+	const char *match = NULL;
+	unsigned long seen = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jv:t:", opts, NULL)) != -1) {
+		if (srp_cli_once("history", opts, c, &seen) < 0)
+			return SRP_EXIT_USAGE;
+		if (c == 'j') {
+			cli->json = 1;
+		} else if ((c == 'v' || c == 't') && match == NULL) {
+			match = optarg;
+		} else {
+			fputs(use, stderr);
+			return SRP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(use, stderr);
+		return SRP_EXIT_USAGE;
+	}
+	return srp_history_print(cli->host, cli->out, match, cli->json, &cli->err) < 0 ?
+	       SRP_EXIT_FAIL : SRP_EXIT_OK;
+}
