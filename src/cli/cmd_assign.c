@@ -13,13 +13,6 @@
 #include "core/sriov.h"
 #include "base/util.h"
 
-/* VF or PF by address or netdev name; SRP_EXIT_* with cli->err set if not */
-static int function(struct srp_cli *cli, const char *arg, struct srp_bdf *ret)
-{
-	int r = srp_function_by_name(cli->host, arg, ret, &cli->err);
-
-	return r == 0 ? SRP_EXIT_OK : cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
-}
 
 int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 {
@@ -96,9 +89,9 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	r = function(cli, argv[optind], &req.vf);
-	if (r != SRP_EXIT_OK)
-		return r;
+	/* bad input is exit 2 by its error's flag (run.c) */
+	if (srp_function_by_name(cli->host, argv[optind], &req.vf, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
 	if (cli->cfg->n_tenants == 0) {
 		srp_err_input(&cli->err, -ENOENT, "no tenants are configured: define [tenant:%s] in %s "
 			    "(see srpass.conf(5))", req.tenant,
@@ -146,9 +139,8 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	r = function(cli, argv[optind], &vf);
-	if (r != SRP_EXIT_OK)
-		return r;
+	if (srp_function_by_name(cli->host, argv[optind], &vf, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
 	r = srp_release(cli->host, &vf, flags, (flags & SRP_RELEASE_DRY_RUN) ? &plan : NULL,
 			&cli->err);
 	if (r < 0)
@@ -260,9 +252,8 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		fputs(use, stderr);
 		return SRP_EXIT_USAGE;
 	}
-	c = function(cli, argv[optind], &pf);
-	if (c != SRP_EXIT_OK)
-		return c;
+	if (srp_function_by_name(cli->host, argv[optind], &pf, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
 	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	fputs(said.text, cli->out);

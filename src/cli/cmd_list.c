@@ -254,7 +254,7 @@ int cmd_show(struct srp_cli *cli, int argc, char **argv)
 		return SRP_EXIT_USAGE;
 	}
 	if (srp_function_by_name(cli->host, argv[optind], &addr, &cli->err) < 0)
-		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
+		return SRP_EXIT_FAIL;	/* exit 2 for bad input: run.c */
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	d = srp_inventory_find(inv, &addr);

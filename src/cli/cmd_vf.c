@@ -48,7 +48,7 @@ static int resolve(struct srp_cli *cli, const char *arg, struct vf_target *t)
 	int rc = SRP_EXIT_FAIL;
 
 	if (srp_function_by_name(cli->host, arg, &addr, &cli->err) < 0)
-		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
+		return SRP_EXIT_FAIL;	/* exit 2 for bad input: run.c */
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	srp_bdf_format(&addr, t->vf);
@@ -282,7 +282,7 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 		return SRP_EXIT_USAGE;
 	if (srp_function_by_name(cli->host, argv[i], ip ? &pf : &req.vf, &cli->err) < 0 ||
 	    (ip && srp_vf_of(cli->host, &pf, (unsigned int)n, &req.vf, &cli->err) < 0))
-		return cli->err.flags & SRP_ERR_INPUT ? SRP_EXIT_USAGE : SRP_EXIT_FAIL;
+		return SRP_EXIT_FAIL;	/* exit 2 for bad input: run.c */
 	if (srp_vf_set(cli->host, cli->cfg, &req, &plan, &cli->err) < 0) {
 		srp_err_prefix(&cli->err, "VF %s: ", argv[i]);
 		return SRP_EXIT_FAIL;
