@@ -129,12 +129,14 @@ struct func_walk {
 	struct srp_err *err;
 };
 
-static int read_hex(const struct srp_sys *sys, const char *name, const char *attr,
+/* A hex attribute of dev ("vendor", "class"). */
+static int read_hex(const struct srp_sys *sys, const struct srp_bdf *dev, const char *attr,
 		    unsigned long max, unsigned long *ret, struct srp_err *err)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", name, attr);
+	if (srp_sysfs_dev_path(path, sizeof(path), dev, attr) < 0)
+		return srp_err_set(err, -ENAMETOOLONG, "path too long");
 	return srp_sysfs_read_ulong(sys, path, 16, max, ret, err);
 }
 
@@ -162,11 +164,11 @@ static int add_func(const char *name, unsigned char d_type, void *arg)
 	if (strlen(name) != SRP_BDF_STRLEN - 1 || srp_bdf_parse(name, &f->addr) < 0)
 		return srp_err_set(w->err, -EINVAL, "unexpected entry '%s' in '/sys/bus/pci/devices' "
 				   "(not a PCI address)", name);
-	r = read_hex(w->sys, name, "vendor", 0xffff, &vendor, w->err);
+	r = read_hex(w->sys, &f->addr, "vendor", 0xffff, &vendor, w->err);
 	if (r == 0)
-		r = read_hex(w->sys, name, "device", 0xffff, &device, w->err);
+		r = read_hex(w->sys, &f->addr, "device", 0xffff, &device, w->err);
 	if (r == 0)
-		r = read_hex(w->sys, name, "class", 0xffffff, &class, w->err);
+		r = read_hex(w->sys, &f->addr, "class", 0xffffff, &class, w->err);
 	if (r < 0)
 		return r;
 	f->vendor = (uint16_t)vendor;
@@ -243,7 +245,8 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 	int r;
 
 	srp_bdf_format(addr, name);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", name);
+	if (srp_sysfs_dev_path(path, sizeof(path), addr, "config") < 0)
+		return srp_err_set(err, -ENAMETOOLONG, "path too long");
 	memset(config, 0, sizeof(config));
 	n = srp_sys_read(sys, path, config, sizeof(config));
 	if (n < 0)
@@ -257,11 +260,9 @@ int srp_pci_read_caps(const struct srp_sys *sys, const struct srp_bdf *addr,
 	if (n < 64 || n > 4096)
 		return srp_err_set(err, -EIO, "'%s' is not a config space of %s (%zd bytes)", path,
 				   name, n);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", name);
-	r = srp_sysfs_read_ulong(sys, path, 16, 0xffff, &vendor, err);
+	r = read_hex(sys, addr, "vendor", 0xffff, &vendor, err);
 	if (r < 0)
 		return r;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", name);
 	if ((unsigned long)(config[0] | config[1] << 8) != vendor || (config[0x0e] & 0x7f) > 2)
 		return srp_err_set(err, -EIO, "'%s' is not a config space of %s (vendor %02x%02x, "
 				   "header type %02x; its 'vendor' says %04lx)", path, name, config[1],
