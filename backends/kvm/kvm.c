@@ -26,6 +26,12 @@ static int kvm_detect(struct srp_host *host)
 	       S_ISDIR(mode);
 }
 
+/* The VF's VFIO group node, "/dev/vfio/N" (vf->group must be set). */
+static void group_node(const struct srp_dev *vf, char *buf, size_t len)
+{
+	snprintf(buf, len, "/dev/vfio/%u", vf->group->id);
+}
+
 /*
  * A group is usable by a guest only when every device in it is bound to
  * vfio-pci (or unbound): the kernel reports that as VFIO_GROUP_FLAGS_VIABLE.
@@ -40,7 +46,7 @@ static int kvm_check_vfio(struct srp_host *host, const struct srp_dev *vf, struc
 
 	if (vf->group == NULL)
 		return srp_err_set(err, -ENODEV, "%s has no IOMMU group; is the IOMMU on?", vf->name);
-	snprintf(path, sizeof(path), "/dev/vfio/%u", vf->group->id);
+	group_node(vf, path, sizeof(path));
 	gfd = sys->ops->open(sys, path, O_RDWR, 0);
 	if (gfd < 0)
 		return srp_err_set(err, gfd, "cannot open VFIO group '%s'", path);
@@ -90,7 +96,7 @@ static int kvm_users(struct srp_host *host, const struct srp_dev *vf, char *buf,
 
 	if (vf->group == NULL)
 		return 0;
-	snprintf(path, sizeof(path), "/dev/vfio/%u", vf->group->id);
+	group_node(vf, path, sizeof(path));
 	return srp_proc_holders(&host->sys, path, buf, len, err);
 }
 
