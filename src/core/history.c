@@ -52,10 +52,9 @@ int srp_history_add(struct srp_host *host, const char *op, int argc, char *const
 		    const char *message, struct srp_err *err)
 {
 	struct json_object *o = json_object_new_object(), *args = json_object_new_array();
-	char path[PATH_MAX], when[80], line[1024];
+	char path[PATH_MAX], when[80], *line;
 	const char *text;
-	time_t now = time(NULL);
-	size_t o_len = 0;
+	size_t len;
 	ssize_t n;
 	int fd, r = 0;
 
@@ -64,17 +63,12 @@ int srp_history_add(struct srp_host *host, const char *op, int argc, char *const
 		json_object_put(args);
 		return srp_err_set(err, -ENOMEM, "out of memory");
 	}
-	utc_time(now, when, sizeof(when));
+	utc_time(time(NULL), when, sizeof(when));
 	json_object_object_add(o, "time", json_object_new_string(when));
 	json_object_object_add(o, "uid", json_object_new_int((int)getuid()));
 	json_object_object_add(o, "op", json_object_new_string(op));
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc; i++)
 		json_object_array_add(args, json_object_new_string(argv[i]));
-		o_len += (size_t)snprintf(line + o_len, o_len < sizeof(line) ? sizeof(line) - o_len : 0,
-					  " %s", argv[i]);
-		if (o_len >= sizeof(line))
-			o_len = sizeof(line) - 1;
-	}
 	json_object_object_add(o, "args", args);
 	json_object_object_add(o, "result", json_object_new_string(ok ? "ok" : "failed"));
 	if (!ok && message != NULL)
@@ -82,37 +76,32 @@ int srp_history_add(struct srp_host *host, const char *op, int argc, char *const
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	/* only srpass's own host writes to syslog: a test or demo tree would
-	 * fill the machine's journal with its make-believe */
+	/* the same line to syslog, but only from srpass's own host: a test
+	 * or demo tree would fill the machine's journal with its make-believe */
 	if (strcmp(host->sys.root, "/") == 0) {
 		openlog("srpass", LOG_PID, LOG_DAEMON);
-		syslog(ok ? LOG_INFO : LOG_WARNING, "uid %d: %s%.*s: %s%s%s", (int)getuid(), op,
-		       (int)o_len, line, ok ? "ok" : "failed", ok ? "" : ": ", ok ? "" : message);
+		syslog(ok ? LOG_INFO : LOG_WARNING, "%s", text);
 		closelog();
 	}
 	history_path(host, path, sizeof(path));
-	fd = host->sys.ops->open(&host->sys, path,
+	len = strlen(text);
+	line = malloc(len + 1);
+	fd = line == NULL ? -ENOMEM :
+	     host->sys.ops->open(&host->sys, path,
 				 O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (fd < 0) {
 		r = srp_err_set(err, fd, "cannot open the history '%s'", path);
 	} else {
-		size_t len = strlen(text);
-		char *buf = malloc(len + 1);
-
-		if (buf == NULL) {
-			r = srp_err_set(err, -ENOMEM, "out of memory");
-		} else {
-			memcpy(buf, text, len);
-			buf[len] = '\n';
-			/* one write: lines of concurrent writers do not mix */
-			n = write(fd, buf, len + 1);
-			if (n != (ssize_t)(len + 1))
-				r = srp_err_set(err, n < 0 ? -errno : -EIO,
-						"cannot append to the history '%s'", path);
-			free(buf);
-		}
+		memcpy(line, text, len);
+		line[len] = '\n';
+		/* one write: lines of concurrent writers do not mix */
+		n = write(fd, line, len + 1);
+		if (n != (ssize_t)(len + 1))
+			r = srp_err_set(err, n < 0 ? -errno : -EIO, "cannot append to the history '%s'",
+					path);
 		close(fd);
 	}
+	free(line);
 	json_object_put(o);
 	return r;
 }
