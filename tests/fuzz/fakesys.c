@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "switch/vfswitch.h"
+
 static struct fakesys *fs_of(const struct srp_sys *sys)
 {
 	return sys->data;
@@ -140,4 +142,20 @@ void fakesys_done(struct fakesys *fs)
 	free(fs->out);
 	fs->out = NULL;
 	fs->out_len = 0;
+}
+
+int fuzz_change_equal(const struct srp_vf_change *a, const struct srp_vf_change *b)
+{
+	unsigned int s = a->set;
+
+	return a->set == b->set &&
+	       (!(s & SRP_VF_MAC) || memcmp(a->mac, b->mac, 6) == 0) &&
+	       (!(s & SRP_VF_VLAN) || (a->vlan == b->vlan && a->qos == b->qos &&
+				       a->vlan_proto == b->vlan_proto)) &&
+	       (!(s & SRP_VF_SPOOFCHK) || a->spoofchk == b->spoofchk) &&
+	       (!(s & SRP_VF_TRUST) || a->trust == b->trust) &&
+	       (!(s & SRP_VF_LINK_STATE) || a->link_state == b->link_state) &&
+	       (!(s & SRP_VF_QUERY_RSS) || a->rss_query_en == b->rss_query_en) &&
+	       (!(s & SRP_VF_MIN_RATE) || a->min_tx_rate == b->min_tx_rate) &&
+	       (!(s & SRP_VF_MAX_RATE) || a->max_tx_rate == b->max_tx_rate);
 }

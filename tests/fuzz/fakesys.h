@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* srpass fuzz -- a fake seam whose files all hold the fuzz bytes */
+/* srpass fuzz -- what every target shares: a fake seam whose files all hold the fuzz bytes */
 #ifndef SRP_FUZZ_FAKESYS_H
 #define SRP_FUZZ_FAKESYS_H
 
@@ -28,5 +28,9 @@ struct fakesys {
 
 void fakesys_init(struct fakesys *fs, const uint8_t *data, size_t size);
 void fakesys_done(struct fakesys *fs);
+
+struct srp_vf_change;
+/* 1 if a and b set the same fields to the same values (round trips). */
+int fuzz_change_equal(const struct srp_vf_change *a, const struct srp_vf_change *b);
 
 #endif

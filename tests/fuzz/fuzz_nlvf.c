@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "srpass/err.h"
+#include "fuzz/fakesys.h"
 #include "switch/nlvf.h"
 #include "switch/vfswitch.h"
 
@@ -58,22 +59,6 @@ static void getlink(const uint8_t *p, size_t len, uint32_t seq, struct srp_err *
 	srp_nl_link_clear(&l);
 }
 
-static int change_equal(const struct srp_vf_change *a, const struct srp_vf_change *b)
-{
-	unsigned int s = a->set;
-
-	return a->set == b->set &&
-	       (!(s & SRP_VF_MAC) || memcmp(a->mac, b->mac, 6) == 0) &&
-	       (!(s & SRP_VF_VLAN) || (a->vlan == b->vlan && a->qos == b->qos &&
-				       a->vlan_proto == b->vlan_proto)) &&
-	       (!(s & SRP_VF_SPOOFCHK) || a->spoofchk == b->spoofchk) &&
-	       (!(s & SRP_VF_TRUST) || a->trust == b->trust) &&
-	       (!(s & SRP_VF_LINK_STATE) || a->link_state == b->link_state) &&
-	       (!(s & SRP_VF_QUERY_RSS) || a->rss_query_en == b->rss_query_en) &&
-	       (!(s & SRP_VF_MIN_RATE) || a->min_tx_rate == b->min_tx_rate) &&
-	       (!(s & SRP_VF_MAX_RATE) || a->max_tx_rate == b->max_tx_rate);
-}
-
 static void setvf(const uint8_t *p, size_t len, struct srp_err *err)
 {
 	struct srp_vf_change c, c2;
@@ -89,7 +74,7 @@ static void setvf(const uint8_t *p, size_t len, struct srp_err *err)
 	if (n == -EINVAL && !srp_vf_ifname_valid(name))
 		return;			/* the builder refuses what a kernel would */
 	if (n < 0 || srp_nl_parse_setvf(wire, (size_t)n, name2, &vf2, &c2, err) < 0 ||
-	    strcmp(name, name2) != 0 || vf != vf2 || !change_equal(&c, &c2))
+	    strcmp(name, name2) != 0 || vf != vf2 || !fuzz_change_equal(&c, &c2))
 		abort();
 }
 

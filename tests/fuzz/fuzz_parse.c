@@ -12,6 +12,7 @@
 #include "core/ledger.h"
 #include "srpass/bdf.h"
 #include "srpass/err.h"
+#include "fuzz/fakesys.h"
 #include "switch/vfswitch.h"
 
 /*
@@ -84,23 +85,6 @@ static void parse_numbers(const char *s, unsigned int sel)
 		abort();
 }
 
-/* The fields of c that c->set says are set, for comparing two changes. */
-static int change_equal(const struct srp_vf_change *a, const struct srp_vf_change *b)
-{
-	unsigned int s = a->set;
-
-	return a->set == b->set &&
-	       (!(s & SRP_VF_MAC) || memcmp(a->mac, b->mac, 6) == 0) &&
-	       (!(s & SRP_VF_VLAN) || (a->vlan == b->vlan && a->qos == b->qos &&
-				       a->vlan_proto == b->vlan_proto)) &&
-	       (!(s & SRP_VF_SPOOFCHK) || a->spoofchk == b->spoofchk) &&
-	       (!(s & SRP_VF_TRUST) || a->trust == b->trust) &&
-	       (!(s & SRP_VF_LINK_STATE) || a->link_state == b->link_state) &&
-	       (!(s & SRP_VF_QUERY_RSS) || a->rss_query_en == b->rss_query_en) &&
-	       (!(s & SRP_VF_MIN_RATE) || a->min_tx_rate == b->min_tx_rate) &&
-	       (!(s & SRP_VF_MAX_RATE) || a->max_tx_rate == b->max_tx_rate);
-}
-
 /* Split s in place at blanks into at most MAX_WORDS words. */
 static int split_words(char *s, char *argv[MAX_WORDS])
 {
@@ -133,7 +117,7 @@ static void parse_change(char *s)
 	if (srp_vf_change_format(&c, text, sizeof(text)) < 0)
 		abort();
 	argc = split_words(text, argv);
-	if (srp_vf_change_parse(argc, argv, &c2, &err) < 0 || !change_equal(&c, &c2))
+	if (srp_vf_change_parse(argc, argv, &c2, &err) < 0 || !fuzz_change_equal(&c, &c2))
 		abort();
 }
 
