@@ -9,7 +9,6 @@
 set -u
 
 BUILD=${BUILD:-build}
-MKHOST=$BUILD/tests/mkhost
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t35-confined.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -24,8 +23,7 @@ PF=0000:03:00.0
 # a fresh demo host at $tmp/$1
 host() {
 	rm -rf "${tmp:?}/$1"
-	"$MKHOST" -f "$TOP/demo/host.ini" "$tmp/$1" >/dev/null 2>&1 &&
-		install -D -m 0644 "$TOP/demo/srpass.conf" "$tmp/$1/etc/srpass/srpass.conf" &&
+	demo_host "$tmp/$1" &&
 		install -D -m 0644 /usr/share/misc/pci.ids "$tmp/$1/usr/share/misc/pci.ids"
 }
 

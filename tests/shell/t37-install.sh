@@ -90,8 +90,7 @@ fi
 
 # the completion, as bash runs it
 root=$tmp/host
-"$BUILD/tests/mkhost" -f "$TOP/demo/host.ini" "$root" >/dev/null 2>&1
-install -D -m 0644 "$TOP/demo/srpass.conf" "$root/etc/srpass/srpass.conf"
+demo_host "$root"
 complete_words() {
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _srpass
 		 printf "%s\n" "${COMPREPLY[@]}"' sh "$D/usr/share/bash-completion/completions/srpass" \

@@ -8,7 +8,6 @@
 set -u
 
 BUILD=${BUILD:-build}
-MKHOST=$BUILD/tests/mkhost
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t38-exits.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -16,9 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
 H=$tmp/host
-"$MKHOST" -f "$TOP/demo/host.ini" "$H" >/dev/null 2>&1 &&
-	install -D -m 0644 "$TOP/demo/srpass.conf" "$H/etc/srpass/srpass.conf" ||
-	{ echo "Bail out! mkhost failed"; exit 1; }
+demo_host "$H" || { echo "Bail out! mkhost failed"; exit 1; }
 VF=0000:03:02.0
 # the switch simulator writes its state files on first sight of a PF
 "$BUILD/srpass-sim" --root "$H" audit >/dev/null 2>&1

@@ -13,9 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
 H=$tmp/host
-"$BUILD/tests/mkhost" -f "$TOP/demo/host.ini" "$H" >/dev/null 2>&1 &&
-	install -D -m 0644 "$TOP/demo/srpass.conf" "$H/etc/srpass/srpass.conf" ||
-	{ echo "Bail out! mkhost failed"; exit 1; }
+demo_host "$H" || { echo "Bail out! mkhost failed"; exit 1; }
 sp() { "$BUILD/srpass-sim" --root "$H" "$@"; }
 HIST=$H/var/lib/srpass/history.jsonl
 
