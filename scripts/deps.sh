@@ -2,12 +2,13 @@
 # srpass -- install the Debian packages a build (or the VM suite) needs.
 # A no-op when everything is present; otherwise apt-get from the
 # machine's configured mirror (python3-jsonschema validates the JSON
-# outputs against docs/schema/ in the tests).  Usage: deps.sh build|fuzz|probe
+# outputs against docs/schema/ in the tests; strace lets t35 prove
+# confinement, groff t37 check the man pages).  Usage: deps.sh build|fuzz|probe
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev libpci-dev pciutils pci.ids
 	libiniparser-dev libcmocka-dev libmnl-dev libjson-c-dev libxen-dev iproute2
-	python3 python3-jsonschema"
+	python3 python3-jsonschema strace groff-base"
 
 # probe: can this machine build srpass?  Each missing piece named with
 # the Debian package that has it; exit 1 if any.  PKG is pkg-config.
