@@ -17,15 +17,26 @@ enum {
 	SRP_EXIT_USAGE = 2,	/* bad command line or bad input */
 };
 
+enum srp_color { SRP_COLOR_AUTO, SRP_COLOR_ALWAYS, SRP_COLOR_NEVER };
+
+struct json_object;
+
 struct srp_cli {
 	const char *root;		/* --root, $SRPASS_ROOT or "/" */
 	const char *config;		/* --config or NULL for the default */
-	int json;			/* --json given */
-	int dry_run;			/* --dry-run given */
+	const char *cmd;		/* the command's name ("vf"), for messages */
+	const char *usage;		/* its usage line, without "srpass CMD" */
+	int usage_exit;			/* what bad usage exits with (2; audit 3) */
+	int json;			/* --json given, before the command or in its words */
+	enum srp_color color_mode;	/* --color */
 	FILE *out;			/* stdout */
 	struct srp_host *host;		/* opened by main before the command runs */
 	struct srp_config *cfg;		/* loaded by main: the file, or the defaults */
 	struct srp_err err;		/* a failed command leaves its reason here */
+	/* --json of a change: printed by main once the command succeeded */
+	struct json_object *result;	/* srp_cli_result() */
+	struct json_object *lines;	/* what the plan said */
+	char *message;			/* srp_cli_say()'s last line */
 };
 
 /*
@@ -51,8 +62,36 @@ const char *srp_cli_help(const char *cmd, const char *sub);
  * before any "--". */
 int srp_cli_wants_help(int argc, char **argv);
 
-/* A plan that prints each line to cli->out. */
+/* A plan that prints each line to cli->out, or with --json collects it
+ * into the result's "plan". */
 struct srp_plan srp_cli_plan(struct srp_cli *cli);
+
+/* Bad usage: "srpass CMD: MSG" (fmt may be NULL) and the usage line on
+ * stderr, and with --json the error document on stdout.  Returns the
+ * command's usage exit code. */
+int srp_cli_usage(struct srp_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* srp_cli_usage() for getopt_long()'s '?' (opterr is 0: this says it). */
+int srp_cli_badopt(struct srp_cli *cli, char **argv);
+/* A failed command's reason: "srpass CMD: MSG[: strerror]" on stderr,
+ * and with --json {"error": {...}} on stdout. */
+void srp_cli_report(struct srp_cli *cli, const char *cmd, const struct srp_err *err);
+/* The one line a change ends with ("released 0000:03:10.0"): printed, or
+ * with --json the result's "message". */
+void srp_cli_say(struct srp_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* With --json, the result of this command (version, command, and where
+ * not -1 "changed" and "dry_run") for the caller to add to; main prints
+ * it, with "plan" and "message", if the command succeeds.  NULL without
+ * --json. */
+struct json_object *srp_cli_result(struct srp_cli *cli, int changed, int dry_run);
+int srp_cli_finish(struct srp_cli *cli);
+void srp_cli_out_free(struct srp_cli *cli);
+void srp_cli_json_print(FILE *out, struct json_object *o);
+/* 1 if cli->out gets ANSI colours: --color, else NO_COLOR and a tty. */
+int srp_cli_color(struct srp_cli *cli);
+/* --color[=auto|always|never]; -1 if arg is none of them. */
+int srp_cli_color_parse(struct srp_cli *cli, const char *arg);
 
 /* The whole command line on platform (NULL: the real kernel); returns
  * the exit code.  main() of srpass, and of srpass-sim with its own. */
@@ -72,5 +111,6 @@ int cmd_restore(struct srp_cli *cli, int argc, char **argv);
 int cmd_enable(struct srp_cli *cli, int argc, char **argv);
 int cmd_disable(struct srp_cli *cli, int argc, char **argv);
 int cmd_history(struct srp_cli *cli, int argc, char **argv);
+int cmd_config(struct srp_cli *cli, int argc, char **argv);
 
 #endif

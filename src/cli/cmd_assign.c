@@ -2,6 +2,7 @@
 /* srpass -- `assign`, `release`, `recover`, `restore`, `enable`, `disable` */
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,35 +26,30 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] =
-		"usage: srpass assign VF --tenant T --domain D [--backend kvm|auto] [--vlan N] "
-		"[--mac M] [--dry-run] [--strict]\n";
+	struct json_object *o;
 	struct srp_assign_req req = { .backend = cli->cfg->backend };
 	unsigned long v, seen = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "t:d:b:V:m:nS", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:b:V:m:nSj", opts, NULL)) != -1) {
 		if (srp_cli_once("assign", opts, c, &seen) < 0)
-			return SRP_EXIT_USAGE;
+			return srp_cli_usage(cli, NULL);
 		switch (c) {
 		case 'V':
-			if (srp_parse_ulong(optarg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0) {
-				fprintf(stderr, "srpass assign: --vlan '%s' is not a VLAN id (%d-%d)\n",
-					optarg, SRP_VLAN_MIN, SRP_VLAN_MAX);
-				return SRP_EXIT_USAGE;
-			}
+			if (srp_parse_ulong(optarg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0)
+				return srp_cli_usage(cli, "--vlan '%s' is not a VLAN id (%d-%d)",
+						     optarg, SRP_VLAN_MIN, SRP_VLAN_MAX);
 			req.vlan = (unsigned int)v;
 			break;
 		case 'm':
 			if (srp_vf_mac_parse(optarg, req.mac) < 0 || (req.mac[0] & 1) ||
 			    !(req.mac[0] | req.mac[1] | req.mac[2] | req.mac[3] | req.mac[4] |
-			      req.mac[5])) {
-				fprintf(stderr, "srpass assign: --mac '%s' is not a unicast MAC "
-					"address\n", optarg);
-				return SRP_EXIT_USAGE;
-			}
+			      req.mac[5]))
+				return srp_cli_usage(cli, "--mac '%s' is not a unicast MAC address",
+						     optarg);
 			req.has_mac = 1;
 			break;
 		case 't':
@@ -71,24 +67,18 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 		case 'S':
 			req.strict = 1;
 			break;
+		case 'j':
+			break;	/* cli->json: main saw it */
 		default:
-			fputs(use, stderr);
-			return SRP_EXIT_USAGE;
+			return srp_cli_badopt(cli, argv);
 		}
 	}
-	if (optind + 1 == argc && (req.tenant == NULL || req.domain == NULL)) {
-		fprintf(stderr, "srpass assign: %s is required (the %s the VF goes to)\n",
-			req.tenant == NULL ? "--tenant T" : "--domain D",
-			req.tenant == NULL ? "tenant" : "guest");
-		fputs(use, stderr);
-		return SRP_EXIT_USAGE;
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "srpass assign: %s\n", optind == argc ? "which VF?" :
-			"one VF at a time");
-		fputs(use, stderr);
-		return SRP_EXIT_USAGE;
-	}
+	if (optind + 1 == argc && (req.tenant == NULL || req.domain == NULL))
+		return srp_cli_usage(cli, "%s is required (the %s the VF goes to)",
+				     req.tenant == NULL ? "--tenant T" : "--domain D",
+				     req.tenant == NULL ? "tenant" : "guest");
+	if (optind + 1 != argc)
+		return srp_cli_usage(cli, "%s", optind == argc ? "which VF?" : "one VF at a time");
 	/* bad input is exit 2 by its error's flag (run.c) */
 	if (srp_function_by_name(cli->host, argv[optind], &req.vf, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
@@ -102,11 +92,18 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	if (r < 0)
 		return SRP_EXIT_FAIL;
 	if (r == 1 && !req.dry_run)
-		fprintf(cli->out, "unchanged: %s is assigned to tenant '%s', domain '%s' already\n",
-			argv[optind], req.tenant, req.domain);
+		srp_cli_say(cli, "unchanged: %s is assigned to tenant '%s', domain '%s' already",
+			    argv[optind], req.tenant, req.domain);
 	else if (!req.dry_run)
-		fprintf(cli->out, "assigned %s to tenant '%s', domain '%s'\n", argv[optind],
-			req.tenant, req.domain);
+		srp_cli_say(cli, "assigned %s to tenant '%s', domain '%s'", argv[optind],
+			    req.tenant, req.domain);
+	o = srp_cli_result(cli, r == 0, req.dry_run);
+	if (o != NULL) {
+		json_object_object_add(o, "vf", json_object_new_string(srp_bdf_format(&req.vf,
+								(char[SRP_BDF_STRLEN]){ 0 })));
+		json_object_object_add(o, "tenant", json_object_new_string(req.tenant));
+		json_object_object_add(o, "domain", json_object_new_string(req.domain));
+	}
 	return SRP_EXIT_OK;
 }
 
@@ -117,28 +114,25 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] = "usage: srpass release VF [--dry-run] [--strict] [--force]\n";
+	struct json_object *o;
 	struct srp_bdf vf;
 	int c, r, flags = 0;
 
-	while ((c = getopt_long(argc, argv, "nS", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nSj", opts, NULL)) != -1) {
 		if (c == 'n')
 			flags |= SRP_RELEASE_DRY_RUN;
 		else if (c == 'S')
 			flags |= SRP_RELEASE_STRICT;
 		else if (c == 'f')
 			flags |= SRP_RELEASE_FORCE;
-		else {
-			fputs(use, stderr);
-			return SRP_EXIT_USAGE;
-		}
+		else if (c != 'j')
+			return srp_cli_badopt(cli, argv);
 	}
-	if (optind + 1 != argc) {
-		fputs(use, stderr);
-		return SRP_EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return srp_cli_usage(cli, "%s", optind == argc ? "which VF?" : "one VF at a time");
 	if (srp_function_by_name(cli->host, argv[optind], &vf, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	r = srp_release(cli->host, &vf, flags, (flags & SRP_RELEASE_DRY_RUN) ? &plan : NULL,
@@ -146,9 +140,13 @@ int cmd_release(struct srp_cli *cli, int argc, char **argv)
 	if (r < 0)
 		return SRP_EXIT_FAIL;
 	if (r == 1 && !(flags & SRP_RELEASE_DRY_RUN))
-		fprintf(cli->out, "unchanged: %s is not assigned\n", argv[optind]);
+		srp_cli_say(cli, "unchanged: %s is not assigned", argv[optind]);
 	else if (!(flags & SRP_RELEASE_DRY_RUN))
-		fprintf(cli->out, "released %s\n", argv[optind]);
+		srp_cli_say(cli, "released %s", argv[optind]);
+	o = srp_cli_result(cli, r == 0, !!(flags & SRP_RELEASE_DRY_RUN));
+	if (o != NULL)
+		json_object_object_add(o, "vf", json_object_new_string(srp_bdf_format(&vf,
+								(char[SRP_BDF_STRLEN]){ 0 })));
 	return SRP_EXIT_OK;
 }
 
@@ -157,39 +155,46 @@ int cmd_restore(struct srp_cli *cli, int argc, char **argv)
 	struct srp_plan plan = srp_cli_plan(cli);
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, dry = 0;
 
-	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
-		if (c != 'n') {
-			fputs("usage: srpass restore [--dry-run]\n", stderr);
-			return SRP_EXIT_USAGE;
-		}
-		dry = 1;
+	while ((c = getopt_long(argc, argv, "nj", opts, NULL)) != -1) {
+		if (c == 'n')
+			dry = 1;
+		else if (c != 'j')
+			return srp_cli_badopt(cli, argv);
 	}
-	if (optind != argc) {
-		fputs("usage: srpass restore [--dry-run]\n", stderr);
-		return SRP_EXIT_USAGE;
-	}
-	return srp_restore(cli->host, dry, &plan, &cli->err) < 0 ? SRP_EXIT_FAIL : SRP_EXIT_OK;
+	if (optind != argc)
+		return srp_cli_usage(cli, "restore takes no operands");
+	if (srp_restore(cli->host, dry, &plan, &cli->err) < 0)
+		return SRP_EXIT_FAIL;
+	/* what restore did is in its plan, one line per PF and VF */
+	srp_cli_result(cli, !dry && cli->lines != NULL, dry);
+	return SRP_EXIT_OK;
 }
 
 int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 {
 	struct srp_plan plan = srp_cli_plan(cli);
-	int r;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
 
-	(void)argv;
-	if (argc != 1) {
-		fputs("usage: srpass recover\n", stderr);
-		return SRP_EXIT_USAGE;
-	}
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1)
+		if (c != 'j')
+			return srp_cli_badopt(cli, argv);
+	if (optind != argc)
+		return srp_cli_usage(cli, "recover takes no operands");
 	r = srp_recover(cli->host, &plan, &cli->err);
 	if (r < 0)
 		return SRP_EXIT_FAIL;
 	if (r == 0)
-		fprintf(cli->out, "nothing to recover\n");
+		srp_cli_say(cli, "nothing to recover");
+	srp_cli_result(cli, r > 0, 0);
 	return SRP_EXIT_OK;
 }
 
@@ -212,51 +217,63 @@ static void said_line(void *ctx, const char *line)
 static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 {
 	struct said said = { .len = 0 };
-	struct srp_plan plan = { .line = said_line, .ctx = &said };
+	/* --json: the plan goes into the result, printed only on success */
+	struct srp_plan plan = cli->json ? srp_cli_plan(cli) :
+			       (struct srp_plan){ .line = said_line, .ctx = &said };
 	static const struct option opts[] = {
 		{ "vfs", required_argument, NULL, 'v' },
 		{ "no-autoprobe", no_argument, NULL, 'A' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *use = enable ? "usage: srpass enable PF --vfs N [--no-autoprobe] [--dry-run]\n"
-				 : "usage: srpass disable PF [--dry-run]\n";
 	unsigned long n = 0, seen = 0;
-	int c, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
+	int c, r, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
+	struct json_object *o;
 	struct srp_bdf pf;
 
-	while ((c = getopt_long(argc, argv, enable ? "v:An" : "n", opts, NULL)) != -1) {
-		if (srp_cli_once(enable ? "enable" : "disable", opts, c, &seen) < 0)
-			return SRP_EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, enable ? "v:Anj" : "nj", opts, NULL)) != -1) {
+		if (srp_cli_once(cli->cmd, opts, c, &seen) < 0)
+			return srp_cli_usage(cli, NULL);
 		switch (c) {
 		case 'v':
-			if (srp_parse_ulong(optarg, 10, 1, 65535, &n) < 0) {
-				fprintf(stderr, "srpass enable: --vfs '%s' is not a number from 1 to 65535\n",
-					optarg);
-				return SRP_EXIT_USAGE;
-			}
+			if (!enable)
+				return srp_cli_badopt(cli, argv);
+			if (srp_parse_ulong(optarg, 10, 1, 65535, &n) < 0)
+				return srp_cli_usage(cli, "--vfs '%s' is not a number from 1 to 65535",
+						     optarg);
 			have_n = 1;
 			break;
 		case 'A':
+			if (!enable)
+				return srp_cli_badopt(cli, argv);
 			noauto = 1;
 			break;
 		case 'n':
 			dry = 1;
 			break;
+		case 'j':
+			break;
 		default:
-			fputs(use, stderr);
-			return SRP_EXIT_USAGE;
+			return srp_cli_badopt(cli, argv);
 		}
 	}
-	if (optind + 1 != argc || (enable && !have_n)) {
-		fputs(use, stderr);
-		return SRP_EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return srp_cli_usage(cli, "%s", optind == argc ? "which PF?" : "one PF at a time");
+	if (enable && !have_n)
+		return srp_cli_usage(cli, "--vfs N is required (how many VFs)");
 	if (srp_function_by_name(cli->host, argv[optind], &pf, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
-	if (srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err) < 0)
+	r = srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err);
+	if (r < 0)
 		return SRP_EXIT_FAIL;
 	fputs(said.text, cli->out);
+	o = srp_cli_result(cli, r > 0, dry);
+	if (o != NULL) {
+		json_object_object_add(o, "pf", json_object_new_string(srp_bdf_format(&pf,
+								(char[SRP_BDF_STRLEN]){ 0 })));
+		json_object_object_add(o, "numvfs", json_object_new_int64((int64_t)n));
+	}
 	return SRP_EXIT_OK;
 }
 

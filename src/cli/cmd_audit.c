@@ -100,6 +100,7 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "tenant", required_argument, NULL, 't' },
+		{ "color", optional_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct srp_findings f = { 0 };
@@ -112,25 +113,25 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 	unsigned long seen = 0;
 
 	while ((c = getopt_long(argc, argv, "jt:", opts, NULL)) != -1) {
+		/* usage exits 3, not 2: 2 means "critical findings" here */
 		if (srp_cli_once("audit", opts, c, &seen) < 0)
-			return AUDIT_FAILED;
+			return srp_cli_usage(cli, NULL);
 		switch (c) {
 		case 'j':
-			cli->json = 1;
 			break;
 		case 't':
 			tenant = optarg;
 			break;
+		case 'C':
+			if (srp_cli_color_parse(cli, optarg) == 0)
+				break;
+			/* fall through */
 		default:
-			/* not SRP_EXIT_USAGE: 2 means "critical findings" here */
-			fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
-			return AUDIT_FAILED;
+			return srp_cli_badopt(cli, argv);
 		}
 	}
-	if (optind != argc) {
-		fputs("usage: srpass audit [--json] [--tenant T]\n", stderr);
-		return AUDIT_FAILED;
-	}
+	if (optind != argc)
+		return srp_cli_usage(cli, "audit takes no operands");
 	if (tenant[0] && srp_config_tenant(cfg, tenant) == NULL) {
 		char known[256];
 
@@ -154,7 +155,7 @@ int cmd_audit(struct srp_cli *cli, int argc, char **argv)
 	if (cli->json)
 		print_json(cli->out, &f, tenant, worst);
 	else
-		print_text(cli->out, &f, tenant, isatty(fileno(cli->out)));
+		print_text(cli->out, &f, tenant, srp_cli_color(cli));
 	rc = worst;
 out:
 	srp_findings_free(&f);

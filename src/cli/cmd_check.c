@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/readiness.h"
@@ -35,23 +34,22 @@ int cmd_check(struct srp_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "color", optional_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct srp_checks checks = { 0 };
 	struct srp_inventory *inv = NULL;
-	int c, rc = SRP_EXIT_OK, tty = isatty(fileno(cli->out));
+	int c, rc = SRP_EXIT_OK, tty;
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-		if (c != 'j') {
-			fputs("usage: srpass check [--json]\n", stderr);
-			return SRP_EXIT_USAGE;
-		}
-		cli->json = 1;
+		if (c == 'C' && srp_cli_color_parse(cli, optarg) == 0)
+			continue;
+		if (c != 'j')
+			return srp_cli_badopt(cli, argv);
 	}
-	if (optind != argc) {
-		fputs("usage: srpass check [--json]\n", stderr);
-		return SRP_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return srp_cli_usage(cli, "check takes no operands");
+	tty = srp_cli_color(cli);
 	if (srp_inventory_scan(cli->host, &inv, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
 	if (srp_readiness(cli->host, inv, &checks, &cli->err) < 0) {
@@ -64,8 +62,7 @@ int cmd_check(struct srp_cli *cli, int argc, char **argv)
 	if (cli->json) {
 		struct json_object *o = checks_json(&checks);
 
-		fprintf(cli->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-				JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+		srp_cli_json_print(cli->out, o);
 		json_object_put(o);
 	} else {
 		for (size_t i = 0; i < checks.n; i++) {

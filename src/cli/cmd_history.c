@@ -14,27 +14,23 @@ int cmd_history(struct srp_cli *cli, int argc, char **argv)
 		{ "tenant", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] = "usage: srpass history [--json] [--vf VF | --tenant T]\n";
 	const char *match = NULL;
 	unsigned long seen = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "jv:t:", opts, NULL)) != -1) {
 		if (srp_cli_once("history", opts, c, &seen) < 0)
-			return SRP_EXIT_USAGE;
-		if (c == 'j') {
-			cli->json = 1;
-		} else if ((c == 'v' || c == 't') && match == NULL) {
-			match = optarg;
-		} else {
-			fputs(use, stderr);
-			return SRP_EXIT_USAGE;
-		}
+			return srp_cli_usage(cli, NULL);
+		if (c == 'j')
+			continue;
+		if (c != 'v' && c != 't')
+			return srp_cli_badopt(cli, argv);
+		if (match != NULL)
+			return srp_cli_usage(cli, "--vf and --tenant: one or the other");
+		match = optarg;
 	}
-	if (optind != argc) {
-		fputs(use, stderr);
-		return SRP_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return srp_cli_usage(cli, "history takes no operands");
 	return srp_history_print(cli->host, cli->out, match, cli->json, &cli->err) < 0 ?
 	       SRP_EXIT_FAIL : SRP_EXIT_OK;
 }

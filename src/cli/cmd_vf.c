@@ -16,13 +16,6 @@
 #include "srpass/inventory.h"
 #include "switch/vfswitch.h"
 
-#define VF_USAGE \
-	"usage: srpass vf show [--json] VF\n" \
-	"       srpass vf set [--dry-run] [--force] VF SETTING...\n" \
-	"SETTING: mac M | vlan N [qos Q] [proto 802.1Q|802.1ad] | spoofchk on|off |\n" \
-	"         trust on|off | state auto|enable|disable | max-rate MBPS | min-rate MBPS |\n" \
-	"         query-rss on|off\n"
-
 /* The VF and how to reach its switch port. */
 struct vf_target {
 	char vf[SRP_BDF_STRLEN];
@@ -32,12 +25,6 @@ struct vf_target {
 	char driver[64];		/* "" if the PF has none */
 	unsigned int index;
 };
-
-static int usage(void)
-{
-	fputs(VF_USAGE, stderr);
-	return SRP_EXIT_USAGE;
-}
 
 /* Find VF arg in the inventory; SRP_EXIT_* on failure with cli->err set. */
 static int resolve(struct srp_cli *cli, const char *arg, struct vf_target *t)
@@ -224,13 +211,11 @@ static int vf_show(struct srp_cli *cli, int argc, char **argv)
 	enum srp_eswitch_mode es = SRP_ESWITCH_UNSUPPORTED;
 	int c, rc, link_up = -1;
 
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1)
 		if (c != 'j')
-			return usage();
-		cli->json = 1;
-	}
+			return srp_cli_badopt(cli, argv);
 	if (optind + 1 != argc)
-		return usage();
+		return srp_cli_usage(cli, "%s", optind == argc ? "which VF?" : "one VF at a time");
 	rc = resolve(cli, argv[optind], &t);
 	if (rc != SRP_EXIT_OK)
 		return rc;
@@ -255,6 +240,7 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 	struct srp_plan plan = srp_cli_plan(cli);
 	struct srp_vf_change want;
 	struct srp_vf_set_req req = { .change = &want };
+	struct json_object *o;
 	int i = 1, ip, settings;
 	unsigned long n = 0;
 	struct srp_bdf pf;
@@ -266,20 +252,21 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--force") == 0)
 			req.force = 1;
 		else
-			return usage();
+			return srp_cli_usage(cli, "vf set: unknown option '%s'", argv[i]);
 	}
 	if (i >= argc)
-		return usage();
+		return srp_cli_usage(cli, "vf set: which VF?");
 	/* ip-link's form: PF vf N SETTING... */
 	ip = i + 2 < argc && strcmp(argv[i + 1], "vf") == 0;
 	if (ip && srp_parse_ulong(argv[i + 2], 10, 0, 65535, &n) < 0) {
-		srp_err_input(&cli->err, -EINVAL, "vf '%s' is not a VF number", argv[i + 2]);
-		return SRP_EXIT_USAGE;
+		return srp_cli_usage(cli, "vf set: vf '%s' is not a VF number", argv[i + 2]);
 	}
 	/* Every value is checked before anything is looked up or changed. */
 	settings = i + (ip ? 3 : 1);
-	if (srp_vf_change_parse(argc - settings, argv + settings, &want, &cli->err) < 0)
+	if (srp_vf_change_parse(argc - settings, argv + settings, &want, &cli->err) < 0) {
+		cli->err.flags |= SRP_ERR_INPUT;
 		return SRP_EXIT_USAGE;
+	}
 	if (srp_function_by_name(cli->host, argv[i], ip ? &pf : &req.vf, &cli->err) < 0 ||
 	    (ip && srp_vf_of(cli->host, &pf, (unsigned int)n, &req.vf, &cli->err) < 0))
 		return SRP_EXIT_FAIL;	/* exit 2 for bad input: run.c */
@@ -287,18 +274,21 @@ static int vf_set(struct srp_cli *cli, int argc, char **argv)
 		srp_err_prefix(&cli->err, "VF %s: ", argv[i]);
 		return SRP_EXIT_FAIL;
 	}
+	o = srp_cli_result(cli, 1, req.dry_run);
+	if (o != NULL)
+		json_object_object_add(o, "vf", json_object_new_string(srp_bdf_format(&req.vf,
+								(char[SRP_BDF_STRLEN]){ 0 })));
 	return SRP_EXIT_OK;
 }
 
 int cmd_vf(struct srp_cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return usage();
+		return srp_cli_usage(cli, "which subcommand? (show, set)");
 	/* the subcommand's own options start after its name */
 	if (strcmp(argv[1], "show") == 0)
 		return vf_show(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "set") == 0)
 		return vf_set(cli, argc - 1, argv + 1);
-	fprintf(stderr, "srpass vf: unknown subcommand '%s'\n", argv[1]);
-	return usage();
+	return srp_cli_usage(cli, "unknown subcommand '%s' (show, set)", argv[1]);
 }

@@ -12,30 +12,41 @@ static const struct {
 	const char *text;
 } helps[] = {
 	{ "list",
-	  "usage: srpass list [--json] [--all]\n"
+	  "usage: srpass list [--json] [--all] [--tenant T | --free] [--no-headers]\n"
+	  "                   [-o COLUMNS] [--color[=WHEN]]\n"
 	  "List the host's SR-IOV PFs and their VFs: driver, IOMMU group, NUMA node,\n"
 	  "netdev, switch settings and owner.\n"
-	  "  -j, --json   one JSON document (docs/json.md, docs/schema/list.schema.json)\n"
-	  "  -a, --all    every PCI function, not only PFs and VFs\n"
-	  "example: srpass list --json | jq '.devices[] | select(.kind == \"vf\")'\n" },
+	  "  -j, --json         one JSON document (docs/json.md, docs/schema/list.schema.json)\n"
+	  "  -a, --all          every PCI function, not only PFs and VFs\n"
+	  "  -t, --tenant T     only the VFs assigned to tenant T\n"
+	  "  -f, --free         only the VFs no tenant holds\n"
+	  "  -H, --no-headers   no heading line\n"
+	  "  -o, --output COLS  these columns, comma-separated, one row per function:\n"
+	  "                     bdf pf index kind id driver group numa netdev vfs mac\n"
+	  "                     vlan spoofchk trust tenant domain backend\n"
+	  "      --color[=WHEN] auto (the default: a terminal, and NO_COLOR unset),\n"
+	  "                     always or never\n"
+	  "example: srpass list --free -o bdf,pf,netdev --no-headers\n" },
 	{ "show",
 	  "usage: srpass show [--json] BDF\n"
 	  "Everything srpass knows about one PCI function.\n"
 	  "  -j, --json   as JSON\n"
 	  "example: srpass show 0000:03:02.0\n" },
 	{ "check",
-	  "usage: srpass check [--json]\n"
+	  "usage: srpass check [--json] [--color[=WHEN]]\n"
 	  "Is this host ready for VF passthrough: IOMMU, interrupt remapping, ACS,\n"
 	  "ARI, SR-IOV adapters, vfio-pci.  Exit 0 all pass, 1 something fails.\n"
-	  "  -j, --json   as JSON (docs/schema/check.schema.json)\n"
+	  "  -j, --json       as JSON (docs/schema/check.schema.json)\n"
+	  "      --color[=WHEN]  auto, always or never (see list)\n"
 	  "example: srpass check\n" },
 	{ "audit",
-	  "usage: srpass audit [--json] [--tenant T]\n"
+	  "usage: srpass audit [--json] [--tenant T] [--color[=WHEN]]\n"
 	  "Every isolation problem on the host, each with a stable id, a severity\n"
 	  "and a remedy (docs/audit.md).  Exit 0 clean, 1 warnings, 2 critical\n"
 	  "findings, 3 the audit could not run.\n"
 	  "  -j, --json       as JSON (docs/schema/audit.schema.json)\n"
 	  "  -t, --tenant T   only the findings that concern tenant T\n"
+	  "      --color[=WHEN]  auto, always or never (see list)\n"
 	  "example: srpass audit --tenant blue\n" },
 	{ "assign",
 	  "usage: srpass assign VF --tenant T --domain D [--backend NAME] [--vlan N]\n"
@@ -120,6 +131,15 @@ static const struct {
 	  "      --vf VF      only the changes of VF (as it was named)\n"
 	  "      --tenant T   only the changes naming tenant T\n"
 	  "example: srpass history --vf 0000:03:02.0\n" },
+	{ "config",
+	  "usage: srpass config check [--json] [FILE]\n"
+	  "Read and check a configuration without touching the host, as srpass\n"
+	  "would before a change: FILE, or the one in use (--config, else\n"
+	  "/etc/srpass/srpass.conf under --root).  Exit 0 valid, 2 invalid (the\n"
+	  "message names the file, the line and the key).\n"
+	  "  -j, --json   the tenants and settings read, or the error, as JSON\n"
+	  "               (docs/schema/config.schema.json)\n"
+	  "example: srpass config check /etc/srpass/srpass.conf.new\n" },
 };
 
 const char *srp_cli_help(const char *cmd, const char *sub)

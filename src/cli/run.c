@@ -18,31 +18,45 @@
 
 #define SRPASS_VERSION "0.1.0"
 
+/* What a command needs of the configuration. */
+enum cfg_need {
+	CFG_NONE,	/* nothing (config check reads its own) */
+	CFG_OPTIONAL,	/* read-only: a broken file is a warning, the defaults stand */
+	CFG_POLICY,	/* the tenants' policy: a broken file stops it */
+};
+
 struct cmd {
 	const char *name;
 	srp_cmd_fn run;
-	int needs_host;
+	enum cfg_need cfg;
 	const char *usage;
 	int fail;		/* exit code when it cannot run at all */
 };
 
 /* Exact names only: several of these change the host. */
 static const struct cmd cmds[] = {
-	{ "list", cmd_list, 1, "[--json] [--all]", SRP_EXIT_FAIL },
-	{ "show", cmd_show, 1, "[--json] BDF", SRP_EXIT_FAIL },
-	{ "check", cmd_check, 1, "[--json]", SRP_EXIT_FAIL },
-	/* audit's 1 and 2 mean warnings and critical findings */
-	{ "audit", cmd_audit, 1, "[--json] [--tenant T]", 3 },
-	{ "assign", cmd_assign, 1,
-	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run] [--strict]",
+	{ "list", cmd_list, CFG_OPTIONAL,
+	  "[--json] [--all] [--tenant T | --free] [--no-headers] [-o COLUMNS] [--color[=WHEN]]",
 	  SRP_EXIT_FAIL },
-	{ "release", cmd_release, 1, "VF [--dry-run] [--strict] [--force]", SRP_EXIT_FAIL },
-	{ "recover", cmd_recover, 1, "", SRP_EXIT_FAIL },
-	{ "restore", cmd_restore, 1, "[--dry-run]", SRP_EXIT_FAIL },
-	{ "vf", cmd_vf, 1, "show [--json] VF | set [--dry-run] [--force] VF SETTING...", SRP_EXIT_FAIL },
-	{ "enable", cmd_enable, 1, "PF --vfs N [--no-autoprobe] [--dry-run]", SRP_EXIT_FAIL },
-	{ "disable", cmd_disable, 1, "PF [--dry-run]", SRP_EXIT_FAIL },
-	{ "history", cmd_history, 1, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
+	{ "show", cmd_show, CFG_OPTIONAL, "[--json] BDF", SRP_EXIT_FAIL },
+	{ "check", cmd_check, CFG_OPTIONAL, "[--json] [--color[=WHEN]]", SRP_EXIT_FAIL },
+	/* audit's 1 and 2 mean warnings and critical findings */
+	{ "audit", cmd_audit, CFG_POLICY, "[--json] [--tenant T] [--color[=WHEN]]", 3 },
+	{ "assign", cmd_assign, CFG_POLICY,
+	  "VF --tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--dry-run] [--strict] "
+	  "[--json]",
+	  SRP_EXIT_FAIL },
+	{ "release", cmd_release, CFG_POLICY, "VF [--dry-run] [--strict] [--force] [--json]",
+	  SRP_EXIT_FAIL },
+	{ "recover", cmd_recover, CFG_POLICY, "[--json]", SRP_EXIT_FAIL },
+	{ "restore", cmd_restore, CFG_POLICY, "[--dry-run] [--json]", SRP_EXIT_FAIL },
+	{ "vf", cmd_vf, CFG_POLICY,
+	  "show [--json] VF | set [--dry-run] [--force] [--json] VF SETTING...", SRP_EXIT_FAIL },
+	{ "enable", cmd_enable, CFG_POLICY, "PF --vfs N [--no-autoprobe] [--dry-run] [--json]",
+	  SRP_EXIT_FAIL },
+	{ "disable", cmd_disable, CFG_POLICY, "PF [--dry-run] [--json]", SRP_EXIT_FAIL },
+	{ "history", cmd_history, CFG_OPTIONAL, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
+	{ "config", cmd_config, CFG_NONE, "check [--json] [FILE]", SRP_EXIT_FAIL },
 };
 
 /* The commands that change the host, recorded in the history unless a
@@ -62,16 +76,6 @@ static int changes(const char *cmd, int argc, char **argv)
 		if (strcmp(cmd, changing[i]) == 0)
 			return 1;
 	return 0;
-}
-
-static void plan_line(void *ctx, const char *line)
-{
-	fprintf(ctx, "%s\n", line);
-}
-
-struct srp_plan srp_cli_plan(struct srp_cli *cli)
-{
-	return (struct srp_plan){ .line = plan_line, .ctx = cli->out };
 }
 
 int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned long *seen)
@@ -102,16 +106,6 @@ static void usage(FILE *f)
 		SRP_LOCK_WAIT_MS / 1000);
 }
 
-/* "srpass CMD: what went wrong", and strerror() only where the message
- * does not already say why. */
-static void report(const char *cmd, const struct srp_err *err)
-{
-	if (err->flags & SRP_ERR_SAID)
-		fprintf(stderr, "srpass %s: %s\n", cmd, err->msg);
-	else
-		fprintf(stderr, "srpass %s: %s: %s\n", cmd, err->msg, strerror(-err->code));
-}
-
 /* Bad input exits 2 (usage), except where 2 means something else (audit:
  * critical findings) and the command's "could not run" code stands. */
 static int exit_code(const struct cmd *cmd, const struct srp_err *err, int rc)
@@ -119,6 +113,13 @@ static int exit_code(const struct cmd *cmd, const struct srp_err *err, int rc)
 	if (!(err->flags & SRP_ERR_INPUT))
 		return rc;
 	return cmd->fail == SRP_EXIT_FAIL ? SRP_EXIT_USAGE : cmd->fail;
+}
+
+static void print_help(const char *text)
+{
+	fputs(text, stdout);
+	fputs("Every command also takes --json: its output, or its error, as one JSON\n"
+	      "document on stdout (docs/json.md; schemas in docs/schema/).\n", stdout);
 }
 
 /* srpass help [CMD [SUB]] */
@@ -136,8 +137,49 @@ static int help(int argc, char **argv)
 		usage(stderr);
 		return SRP_EXIT_USAGE;
 	}
-	fputs(text, stdout);
+	print_help(text);
 	return SRP_EXIT_OK;
+}
+
+/* --json anywhere before "--" asks for JSON, errors included: taken out
+ * of argv before the first word is parsed, so every error can be JSON and
+ * no command's operands (vf set's SETTING...) ever see it.  Returns the
+ * new argc. */
+static int take_json(int argc, char **argv, int *json)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else
+			argv[n++] = argv[i];
+	}
+	while (i < argc)
+		argv[n++] = argv[i++];
+	argv[n] = NULL;
+	return n;
+}
+
+/* The configuration cmd needs: the file (or the defaults when there is
+ * none), or for a read-only command the defaults when the file is broken,
+ * with one warning. */
+static int open_config(struct srp_cli *cli, const struct cmd *cmd, int argc, char **argv)
+{
+	int optional = cmd->cfg == CFG_OPTIONAL ||
+		       (strcmp(cmd->name, "vf") == 0 && argc > 1 && strcmp(argv[1], "show") == 0);
+
+	if (cmd->cfg == CFG_NONE)
+		return 0;
+	if (srp_config_open(cli->host, cli->config, &cli->cfg, &cli->err) == 0)
+		return 0;
+	if (!optional || cli->err.code == -ENOMEM)
+		return -1;
+	fprintf(stderr, "srpass %s: warning: the configuration is not used: %s "
+		"('srpass config check' says more)\n", cmd->name, cli->err.msg);
+	srp_err_clear(&cli->err);
+	cli->cfg = srp_config_new_default();
+	return cli->cfg ? 0 : srp_err_set(&cli->err, -ENOMEM, "out of memory");
 }
 
 int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
@@ -146,20 +188,24 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		{ "root", required_argument, NULL, 'R' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "color", optional_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct srp_cli cli = { .out = stdout };
+	struct srp_cli cli = { .out = stdout, .cmd = "", .usage_exit = SRP_EXIT_USAGE };
 	struct srp_host_opts hopts = { .platform = platform };
 	const struct cmd *cmd = NULL;
 	unsigned long secs, seen = 0;
 	char **given = NULL;
 	int c, rc, fail;
 
+	argc = take_json(argc, argv, &cli.json);
 	cli.root = getenv("SRPASS_ROOT");
 	if (cli.root == NULL || cli.root[0] == '\0')
 		cli.root = "/";
+	opterr = 0;	/* srp_cli_badopt() says what is wrong, as text or JSON */
 	while ((c = getopt_long(argc, argv, "+R:c:w:hV", opts, NULL)) != -1) {
 		if (srp_cli_once("", opts, c, &seen) < 0)
 			return SRP_EXIT_USAGE;
@@ -171,12 +217,17 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 			cli.config = optarg;
 			break;
 		case 'w':
-			if (srp_parse_ulong(optarg, 10, 1, 3600, &secs) < 0) {
-				fprintf(stderr, "srpass: --wait '%s': want seconds, 1 to 3600\n",
-					optarg);
-				return SRP_EXIT_USAGE;
-			}
+			if (srp_parse_ulong(optarg, 10, 1, 3600, &secs) < 0)
+				return srp_cli_usage(&cli, "--wait '%s': want seconds, 1 to 3600",
+						     optarg);
 			hopts.lock_wait_ms = (unsigned int)secs * 1000;
+			break;
+		case 'j':
+			break;	/* wants_json() saw it */
+		case 'C':
+			if (srp_cli_color_parse(&cli, optarg) < 0)
+				return srp_cli_usage(&cli, "--color='%s': want auto, always or never",
+						     optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -185,13 +236,14 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 			printf("srpass %s\n", SRPASS_VERSION);
 			return SRP_EXIT_OK;
 		default:
+			rc = srp_cli_badopt(&cli, argv);
 			usage(stderr);
-			return SRP_EXIT_USAGE;
+			return rc;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return SRP_EXIT_USAGE;
+		return srp_cli_usage(&cli, NULL);
 	}
 	if (strcmp(argv[optind], "help") == 0)
 		return help(argc - optind, argv + optind);
@@ -199,23 +251,26 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		if (strcmp(argv[optind], cmds[i].name) == 0)
 			cmd = &cmds[i];
 	if (cmd == NULL) {
-		fprintf(stderr, "srpass: unknown command '%s'\n", argv[optind]);
+		rc = srp_cli_usage(&cli, "unknown command '%s'", argv[optind]);
 		usage(stderr);
-		return SRP_EXIT_USAGE;
+		return rc;
 	}
+	cli.cmd = cmd->name;
+	cli.usage = cmd->usage;
+	cli.usage_exit = cmd->fail == SRP_EXIT_FAIL ? SRP_EXIT_USAGE : cmd->fail;
 
 	if (srp_cli_wants_help(argc - optind, argv + optind)) {
 		const char *sub = optind + 1 < argc ? argv[optind + 1] : NULL;
 
-		fputs(srp_cli_help(cmd->name, sub), stdout);
+		print_help(srp_cli_help(cmd->name, sub));
 		return SRP_EXIT_OK;
 	}
 
 	fail = cmd->fail;
 	hopts.root = cli.root;
-	if (cmd->needs_host && (srp_host_open_opts(&hopts, &cli.host, &cli.err) < 0 ||
-				srp_config_open(cli.host, cli.config, &cli.cfg, &cli.err) < 0)) {
-		report(cmd->name, &cli.err);
+	if (srp_host_open_opts(&hopts, &cli.host, &cli.err) < 0 ||
+	    open_config(&cli, cmd, argc - optind, argv + optind) < 0) {
+		srp_cli_report(&cli, cmd->name, &cli.err);
 		srp_host_close(cli.host);
 		return exit_code(cmd, &cli.err, fail);
 	}
@@ -229,11 +284,13 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		memcpy(given, argv, (size_t)argc * sizeof(*given));
 	rc = cmd->run(&cli, argc, argv);
 	if (rc != SRP_EXIT_OK && cli.err.code != 0) {
-		report(cmd->name, &cli.err);
+		srp_cli_report(&cli, cmd->name, &cli.err);
 		rc = exit_code(cmd, &cli.err, rc);
+	} else if (rc == SRP_EXIT_OK || (strcmp(cmd->name, "audit") == 0 && rc != fail)) {
+		srp_cli_finish(&cli);
 	}
 	/* usage errors changed nothing; anything that ran is on the record */
-	if (given != NULL && rc != SRP_EXIT_USAGE && changes(cmd->name, argc, given)) {
+	if (given != NULL && rc != cli.usage_exit && changes(cmd->name, argc, given)) {
 		struct srp_err herr = { 0 };
 
 		if (srp_history_add(cli.host, cmd->name, argc - 1, given + 1, rc == SRP_EXIT_OK,
@@ -246,6 +303,7 @@ int srp_cli_main(int argc, char **argv, const struct srp_platform *platform)
 		fprintf(stderr, "srpass %s: cannot write output: %s\n", cmd->name, strerror(errno));
 		rc = fail;
 	}
+	srp_cli_out_free(&cli);
 	srp_config_free(cli.cfg);
 	srp_host_close(cli.host);
 	return rc;

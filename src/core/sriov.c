@@ -66,7 +66,7 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 	struct srp_txn t;
 	const struct srp_dev *pf;
 	char name[SRP_BDF_STRLEN];
-	int r, autoprobe;
+	int r, autoprobe, changed = 0;
 
 	srp_bdf_format(pfaddr, name);
 	r = srp_txn_begin(host, plan, &t, err);
@@ -97,7 +97,7 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 		}
 	/* only ever turned off here: on is the kernel's default */
 	autoprobe = autoprobe_off ? 0 : -1;
-	r = srp_sriov_change(&t, pf, n, autoprobe, dry_run, err);
+	r = changed = srp_sriov_change(&t, pf, n, autoprobe, dry_run, err);
 	if (r < 0 || dry_run)
 		goto out;
 	/* what restore brings back after a reboot */
@@ -107,6 +107,7 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 	if (r == 0 && (n == 0 ? want == NULL : want && want->numvfs == n &&
 		       want->autoprobe == autoprobe))
 		goto out;	/* nothing changed, and the ledger knows it */
+	changed = 1;
 	r = srp_ledger_pf_set(l, pfaddr, n, autoprobe);
 	if (r < 0)
 		srp_err_set(err, r, "out of memory");
@@ -118,5 +119,5 @@ int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pfaddr, unsigned 
 out:
 	srp_inventory_free(inv);
 	srp_txn_end(&t);
-	return r < 0 ? r : 0;
+	return r < 0 ? r : changed;
 }

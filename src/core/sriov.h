@@ -15,7 +15,8 @@ struct srp_err;
  * the way, so this is refused while any VF of pf is assigned.
  * autoprobe_off writes sriov_drivers_autoprobe=0 first, so new VFs stay
  * driverless (no host netdev, nothing for NetworkManager to touch).  On
- * failure numvfs and autoprobe are put back.
+ * failure numvfs and autoprobe are put back.  Returns 1 if the PF (or
+ * the ledger's record of it) changed, 0 if it was so already (or dry_run).
  */
 int srp_sriov_set(struct srp_host *host, const struct srp_bdf *pf, unsigned int n,
 		  int autoprobe_off, int dry_run, const struct srp_plan *plan, struct srp_err *err);

@@ -457,9 +457,13 @@ static void test_cli_tenant_filter(void **state)
 	json_object_put(doc);
 
 	/* a tenant the configuration does not know (here a prefix of one) is
-	 * a mistake, not a clean bill: the audit cannot run (3), no document */
+	 * a mistake, not a clean bill: the audit cannot run (3), and the
+	 * document is an error, not a report */
 	assert_int_equal(srpass(f, "audit --json --tenant re", &doc), 3);
-	assert_null(doc);
+	assert_non_null(doc);
+	assert_null(json_object_object_get(doc, "findings"));
+	assert_non_null(json_object_object_get(doc, "error"));
+	json_object_put(doc);
 	/* lab has nothing of its own: only the host's warning is left, and
 	 * the exit follows it */
 	assert_int_equal(srpass(f, "audit --json --tenant lab", &doc), 1);

@@ -121,8 +121,10 @@ static void test_enable_disable_record_the_count(void **state)
 	struct srp_bdf pf;
 
 	assert_int_equal(srp_bdf_parse(PF, &pf), 0);
-	if (srp_sriov_set(f->host, &pf, 2, 1, 0, NULL, &err) < 0)
+	if (srp_sriov_set(f->host, &pf, 2, 1, 0, NULL, &err) != 1)
 		fail_msg("enable: %s", err.msg);
+	/* the same again: nothing to change, and it says so */
+	assert_int_equal(srp_sriov_set(f->host, &pf, 2, 1, 0, NULL, &err), 0);
 	assert_int_equal(srp_ledger_peek(f->host, &l, &err), 0);
 	assert_int_equal(l->n_pfs, 1);
 	assert_int_equal(l->pfs[0].numvfs, 2);
