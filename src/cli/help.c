@@ -23,7 +23,7 @@ static const struct {
 	  "  -H, --no-headers   no heading line\n"
 	  "  -o, --output COLS  these columns, comma-separated, one row per function:\n"
 	  "                     bdf pf index kind id driver group numa netdev vfs mac\n"
-	  "                     vlan spoofchk trust tenant domain backend\n"
+	  "                     vlan spoofchk trust owner tenant domain backend\n"
 	  "      --color[=WHEN] auto (the default: a terminal, and NO_COLOR unset),\n"
 	  "                     always or never\n"
 	  "example: srpass list --free -o bdf,pf,netdev --no-headers\n" },

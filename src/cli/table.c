@@ -43,6 +43,12 @@ void srp_table_add(struct srp_table *t, const char *const cells[])
 
 int srp_table_print(const struct srp_table *t, FILE *out)
 {
+	return srp_table_print_painted(t, out, NULL, NULL);
+}
+
+int srp_table_print_painted(const struct srp_table *t, FILE *out, srp_table_paint_fn paint,
+			    void *arg)
+{
 	size_t width[SRP_TABLE_MAXCOLS] = { 0 };
 
 	for (size_t r = 0; r < t->nrows; r++)
@@ -59,11 +65,17 @@ int srp_table_print(const struct srp_table *t, FILE *out)
 			last--;
 		for (size_t c = 0; c < last; c++) {
 			const char *s = t->cells[r * t->ncols + c];
+			const char *sgr = paint ? paint(c, r, s, arg) : NULL;
+			int pad = (int)(width[c] - strlen(s));
 
-			if (c + 1 == last)
-				fprintf(out, "%s\n", s);
+			if (sgr != NULL)
+				fprintf(out, "\033[%sm%s\033[0m", sgr, s);
 			else
-				fprintf(out, "%-*s  ", (int)width[c], s);
+				fputs(s, out);
+			if (c + 1 == last)
+				fputc('\n', out);
+			else
+				fprintf(out, "%*s  ", pad, "");
 		}
 	}
 	return t->failed ? -ENOMEM : 0;

@@ -21,6 +21,11 @@ void srp_table_add(struct srp_table *t, const char *const cells[]);
 /* Print with two spaces between columns; trailing blanks trimmed.
  * Returns -ENOMEM if a row could not be stored. */
 int srp_table_print(const struct srp_table *t, FILE *out);
+/* The same, each cell wrapped in the ANSI colour paint(col, row, cell,
+ * arg) returns ("1;31"; NULL: none), the padding by the plain text. */
+typedef const char *(*srp_table_paint_fn)(size_t col, size_t row, const char *cell, void *arg);
+int srp_table_print_painted(const struct srp_table *t, FILE *out, srp_table_paint_fn paint,
+			    void *arg);
 void srp_table_free(struct srp_table *t);
 
 #endif
