@@ -37,16 +37,23 @@ _srpass_tenants() {
 }
 
 _srpass() {
-	local cur prev cmd i words
+	local cur prev cmd sub i words
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="list show check audit assign release recover restore vf enable disable help"
+	local commands="list show check audit assign release recover restore vf enable disable"
+	commands="$commands history config help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--root | --config | --wait) ((i++)) ;;
 		-*) ;;
-		*) cmd=${COMP_WORDS[i]}; break ;;
+		*)
+			if [[ -z ${cmd:-} ]]; then
+				cmd=${COMP_WORDS[i]}
+			elif [[ -z ${sub:-} ]]; then
+				sub=${COMP_WORDS[i]}
+			fi
+			;;
 		esac
 	done
 
@@ -55,33 +62,55 @@ _srpass() {
 	--config) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	--tenant | -t) mapfile -t COMPREPLY < <(compgen -W "$(_srpass_tenants)" -- "$cur"); return ;;
 	--backend | -b) mapfile -t COMPREPLY < <(compgen -W "kvm xen auto" -- "$cur"); return ;;
+	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
+	--vf) mapfile -t COMPREPLY < <(compgen -W "$(_srpass_bdfs vf)" -- "$cur"); return ;;
+	--output | -o)
+		mapfile -t COMPREPLY < <(compgen -W "bdf pf index kind id driver group numa netdev vfs
+			mac vlan spoofchk trust owner tenant domain backend" -- "$cur")
+		return
+		;;
 	--wait | --domain | -d | --vlan | -V | --mac | -m | --vfs | -v) return ;;
 	esac
 
 	if [[ -z ${cmd:-} ]]; then
-		words="$commands --root --config --wait --help --version"
+		words="$commands --root --config --wait --json --color --help --version"
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		return
 	fi
 	case $cmd in
-	list) words="--json --all --help" ;;
+	list) words="--json --all --tenant --free --no-headers --output --color --help" ;;
 	show) words="--json --help $(_srpass_bdfs all)" ;;
-	check) words="--json --help" ;;
-	audit) words="--json --tenant --help" ;;
-	assign) words="--tenant --domain --backend --vlan --mac --dry-run --help $(_srpass_bdfs vf)" ;;
-	release) words="--dry-run --help $(_srpass_bdfs vf)" ;;
-	recover | restore) words="--help" ;;
-	enable) words="--vfs --no-autoprobe --dry-run --help $(_srpass_bdfs pf)" ;;
-	disable) words="--dry-run --help $(_srpass_bdfs pf)" ;;
+	check) words="--json --color --help" ;;
+	audit) words="--json --tenant --color --help" ;;
+	assign)
+		words="--tenant --domain --backend --vlan --mac --dry-run --strict --json --help"
+		words="$words $(_srpass_bdfs vf)"
+		;;
+	release) words="--dry-run --strict --force --json --help $(_srpass_bdfs vf)" ;;
+	recover) words="--json --help" ;;
+	restore) words="--dry-run --json --help" ;;
+	enable) words="--vfs --no-autoprobe --dry-run --json --help $(_srpass_bdfs pf)" ;;
+	disable) words="--dry-run --json --help $(_srpass_bdfs pf)" ;;
+	history) words="--vf --tenant --json --help" ;;
+	config)
+		if [[ -z ${sub:-} ]]; then
+			words="check --help"
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			[[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "--json --help" -- "$cur")
+			return
+		fi
+		;;
 	help) words=$commands ;;
 	vf)
-		if [[ $prev == vf ]]; then
+		if [[ -z ${sub:-} ]]; then
 			words="show set --help"
-		elif [[ " ${COMP_WORDS[*]} " == *" set "* ]]; then
-			words="--dry-run --force mac vlan qos proto spoofchk trust state max-rate min-rate"
-			words="$words query-rss on off auto enable disable 802.1Q 802.1ad $(_srpass_bdfs vf)"
+		elif [[ $sub == set ]]; then
+			words="--dry-run --force --json --help mac vlan qos proto spoofchk trust state"
+			words="$words max-rate min-rate query-rss on off auto enable disable 802.1Q 802.1ad"
+			words="$words $(_srpass_bdfs vf)"
 		else
-			words="--json $(_srpass_bdfs vf)"
+			words="--json --help $(_srpass_bdfs vf)"
 		fi
 		;;
 	esac

@@ -95,7 +95,8 @@ int srp_cli_once(const char *cmd, const struct option *opts, int c, unsigned lon
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] COMMAND [ARGS]\n"
+	fprintf(f, "usage: srpass [--root DIR] [--config FILE] [--wait SECS] [--json] [--color[=WHEN]]\n"
+		   "              COMMAND [ARGS]\n"
 		   "       srpass help [COMMAND]   (or srpass COMMAND --help)\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "       srpass %s%s%s\n", cmds[i].name, cmds[i].usage[0] ? " " : "",
