@@ -13,6 +13,8 @@
 #include "core/ledger.h"
 #include "os/bind.h"
 #include "os/proc.h"
+#include "os/sys.h"
+#include "os/sysfs.h"
 #include "srpass/err.h"
 #include "srpass/inventory.h"
 
@@ -88,16 +90,74 @@ static int kvm_prepare(struct srp_backend *be, const struct srp_dev *vf,
 	return kvm_check_vfio(host, vf, err);
 }
 
-/* A guest's QEMU holds the VF's VFIO group open while it runs. */
+/* The VF's VFIO device node, "/dev/vfio/devices/vfioN", from the one
+ * entry of its sysfs vfio-dev directory (a kernel with
+ * CONFIG_VFIO_DEVICE_CDEV, while vfio-pci holds the VF). */
+struct cdev_walk {
+	char name[24];
+};
+
+static int cdev_entry(const char *name, unsigned char d_type, void *arg)
+{
+	struct cdev_walk *w = arg;
+	size_t digits = strspn(name + (strncmp(name, "vfio", 4) == 0 ? 4 : 0), "0123456789");
+
+	(void)d_type;
+	/* "vfio" and a number: anything else is not the kernel's, and never
+	 * becomes part of a path */
+	if (strncmp(name, "vfio", 4) != 0 || digits == 0 || digits > 10 || name[4 + digits] != '\0')
+		return 0;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	return 1;
+}
+
+/* 1 and the node into buf, 0 if the VF has none, or -errno */
+static int cdev_node(struct srp_host *host, const struct srp_dev *vf, char *buf, size_t len,
+		     struct srp_err *err)
+{
+	struct cdev_walk w = { .name = "" };
+	char dir[128];
+	mode_t mode;
+	int r;
+
+	srp_sysfs_dev_path(dir, sizeof(dir), &vf->addr, "vfio-dev");
+	/* the device's own directory; a symlink there is not the kernel's */
+	r = srp_sys_lstat(&host->sys, dir, &mode);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return srp_err_set(err, r, "cannot read '%s'", dir);
+	if (!S_ISDIR(mode))
+		return srp_err_set(err, -ENOTDIR, "'%s' is not a directory", dir);
+	r = srp_sys_listdir(&host->sys, dir, cdev_entry, &w);
+	if (r < 0 && r != -ENOENT)
+		return srp_err_set(err, r, "cannot list '%s'", dir);
+	if (w.name[0] == '\0')
+		return 0;
+	snprintf(buf, len, "/dev/vfio/devices/%s", w.name);
+	return 1;
+}
+
+/* A guest's QEMU holds the VF's VFIO group open while it runs, or with
+ * iommufd the VF's own device node: a process holding either uses it. */
 static int kvm_users(struct srp_host *host, const struct srp_dev *vf, char *buf, size_t len,
 		     struct srp_err *err)
 {
-	char path[64];
+	char group[64], cdev[64];
+	const char *targets[2];
+	size_t n = 0;
+	int r;
 
-	if (vf->group == NULL)
-		return 0;
-	group_node(vf, path, sizeof(path));
-	return srp_proc_holders(&host->sys, path, buf, len, err);
+	if (vf->group != NULL) {
+		group_node(vf, group, sizeof(group));
+		targets[n++] = group;
+	}
+	r = cdev_node(host, vf, cdev, sizeof(cdev), err);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		targets[n++] = cdev;
+	return srp_proc_holders(&host->sys, targets, n, buf, len, err);
 }
 
 static int kvm_status(struct srp_backend *be, const struct srp_dev *vf, struct srp_err *err)
