@@ -90,7 +90,7 @@ _srpass() {
 	recover) words="--json --help" ;;
 	restore) words="--dry-run --json --help" ;;
 	enable) words="--vfs --no-autoprobe --dry-run --json --help $(_srpass_bdfs pf)" ;;
-	disable) words="--dry-run --json --help $(_srpass_bdfs pf)" ;;
+	disable) words="--dry-run --force --json --help $(_srpass_bdfs pf)" ;;
 	history) words="--vf --tenant --json --help" ;;
 	config)
 		if [[ -z ${sub:-} ]]; then

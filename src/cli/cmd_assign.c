@@ -224,11 +224,12 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		{ "vfs", required_argument, NULL, 'v' },
 		{ "no-autoprobe", no_argument, NULL, 'A' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long n = 0, seen = 0;
-	int c, r, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0;
+	int c, r, have_n = 0, noauto = cli->cfg->autoprobe_off, dry = 0, force = 0;
 	struct json_object *o;
 	struct srp_bdf pf;
 
@@ -250,7 +251,13 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 			noauto = 1;
 			break;
 		case 'n':
-			dry = 1;
+			dry = SRP_SRIOV_DRY_RUN;
+			break;
+		case 'f':
+			/* disable only: enable destroys no VF */
+			if (enable)
+				return srp_cli_badopt(cli, argv);
+			force = SRP_SRIOV_FORCE;
 			break;
 		case 'j':
 			break;
@@ -264,7 +271,7 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		return srp_cli_usage(cli, "--vfs N is required (how many VFs)");
 	if (srp_function_by_name(cli->host, argv[optind], &pf, &cli->err) < 0)
 		return SRP_EXIT_FAIL;
-	r = srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry, &plan, &cli->err);
+	r = srp_sriov_set(cli->host, &pf, (unsigned int)n, noauto, dry | force, &plan, &cli->err);
 	if (r < 0)
 		return SRP_EXIT_FAIL;
 	fputs(said.text, cli->out);
@@ -273,6 +280,8 @@ static int sriov_cmd(struct srp_cli *cli, int argc, char **argv, int enable)
 		json_object_object_add(o, "pf", json_object_new_string(srp_bdf_format(&pf,
 								(char[SRP_BDF_STRLEN]){ 0 })));
 		json_object_object_add(o, "numvfs", json_object_new_int64((int64_t)n));
+		if (!enable)
+			json_object_object_add(o, "forced", json_object_new_boolean(force != 0));
 	}
 	return SRP_EXIT_OK;
 }

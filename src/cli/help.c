@@ -117,9 +117,13 @@ static const struct {
 	  "  -n, --dry-run        print the plan, change nothing\n"
 	  "example: srpass enable 0000:03:00.0 --vfs 8\n" },
 	{ "disable",
-	  "usage: srpass disable PF [--dry-run]\n"
-	  "Remove PF's VFs; refused while the ledger assigns any of them.\n"
+	  "usage: srpass disable PF [--dry-run] [--force]\n"
+	  "Remove PF's VFs.  Refused, naming them, while the ledger assigns any of\n"
+	  "them (tenant and domain) or a process holds one's VFIO group or iommufd\n"
+	  "device node open (pid and command: a guest's QEMU).\n"
 	  "  -n, --dry-run   print the plan, change nothing\n"
+	  "      --force     go on anyway: each assigned VF is released first, as\n"
+	  "                  'release --force' does, then the VFs are removed\n"
 	  "example: srpass disable 0000:03:00.0\n" },
 	{ "history",
 	  "usage: srpass history [--json] [--vf VF | --tenant T]\n"

@@ -54,7 +54,7 @@ static const struct cmd cmds[] = {
 	  "show [--json] VF | set [--dry-run] [--force] [--json] VF SETTING...", SRP_EXIT_FAIL },
 	{ "enable", cmd_enable, CFG_POLICY, "PF --vfs N [--no-autoprobe] [--dry-run] [--json]",
 	  SRP_EXIT_FAIL },
-	{ "disable", cmd_disable, CFG_POLICY, "PF [--dry-run] [--json]", SRP_EXIT_FAIL },
+	{ "disable", cmd_disable, CFG_POLICY, "PF [--dry-run] [--force] [--json]", SRP_EXIT_FAIL },
 	{ "history", cmd_history, CFG_OPTIONAL, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
 	{ "config", cmd_config, CFG_NONE, "check [--json] [FILE]", SRP_EXIT_FAIL },
 };
