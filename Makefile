@@ -13,7 +13,7 @@ SANITIZE ?= 0
 WERROR  ?= 0
 BUILD   ?= $(if $(filter 1,$(SANITIZE)),build-san,build)
 
-PKGS      := libpci libmnl json-c
+PKGS      := libpci libmnl json-c libxml-2.0
 PKG_CFLAGS := $(shell $(PKG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG) --libs $(PKGS) 2>/dev/null)
 # Debian's libiniparser-dev ships no .pc file; use one if a distribution has it.
