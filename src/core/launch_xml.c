@@ -214,10 +214,15 @@ static int add_device(xmlNode *devices, const char *dev, const char *name, struc
 		ws = xmlNewDocText(devices->doc, (const xmlChar *)"\n");
 		if (ws != NULL)
 			xmlNodeAddContent(ws, (const xmlChar *)ind);
-		if (ws == NULL || xmlAddPrevSibling(devices->last, ws) == NULL ||
-		    xmlAddPrevSibling(devices->last, list) == NULL) {
+		/* the device before the closing tag's whitespace, then the line
+		 * break before the device (xmlAddPrevSibling merges text nodes) */
+		if (ws == NULL || xmlAddPrevSibling(devices->last, list) == NULL) {
 			xmlFreeNode(ws);
 			xmlFreeNodeList(list);
+			return srp_err_set(err, -ENOMEM, "out of memory");
+		}
+		if (xmlAddPrevSibling(list, ws) == NULL) {
+			xmlFreeNode(ws);
 			return srp_err_set(err, -ENOMEM, "out of memory");
 		}
 	} else if (xmlAddChild(devices, list) == NULL) {
