@@ -79,10 +79,13 @@ static int pick(struct srp_cli *cli, const struct srp_ledger *l, const struct la
 		}
 		if (strcmp(a->domain, la->domain) != 0 ||
 		    (la->tenant != NULL && strcmp(a->tenant, la->tenant) != 0)) {
-			srp_err_refuse(&cli->err, -EACCES, "%s is assigned to %s/%s, not to %s%s"
-				       "domain '%s'", bdf, a->tenant, a->domain,
-				       la->tenant ? la->tenant : "", la->tenant ? "/" : "",
-				       la->domain);
+			if (la->tenant != NULL)
+				srp_err_refuse(&cli->err, -EACCES, "%s is assigned to %s/%s, not to "
+					       "%s/%s", bdf, a->tenant, a->domain, la->tenant,
+					       la->domain);
+			else
+				srp_err_refuse(&cli->err, -EACCES, "%s is assigned to %s/%s, not to "
+					       "domain '%s'", bdf, a->tenant, a->domain, la->domain);
 			goto fail;
 		}
 		v[n++] = a;
@@ -92,8 +95,12 @@ static int pick(struct srp_cli *cli, const struct srp_ledger *l, const struct la
 		    (la->tenant == NULL || strcmp(l->a[i].tenant, la->tenant) == 0))
 			v[n++] = &l->a[i];
 	if (n == 0) {
-		srp_err_refuse(&cli->err, -ENOENT, "the ledger assigns no VF to %s%sdomain '%s'",
-			       la->tenant ? la->tenant : "", la->tenant ? "/" : "", la->domain);
+		if (la->tenant != NULL)
+			srp_err_refuse(&cli->err, -ENOENT, "the ledger assigns no VF to %s/%s",
+				       la->tenant, la->domain);
+		else
+			srp_err_refuse(&cli->err, -ENOENT, "the ledger assigns no VF to domain '%s'",
+				       la->domain);
 		goto fail;
 	}
 	qsort(v, n, sizeof(*v), by_bdf);

@@ -183,12 +183,13 @@ static char *libvirt_vf(const struct srp_assignment *a, const struct srp_launch_
 	char src[160], vlan[64] = "", team[96] = "";
 
 	srp_launch_id("hostdev", &a->vf, id);
+	/* libvirt's schema: an <interface>'s source address has type='pci',
+	 * a <hostdev>'s has no type */
 	snprintf(src, sizeof(src),
 		 "  <source>\n"
-		 "    <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-		 "function='0x%x'/>\n"
+		 "    <address%s domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n"
 		 "  </source>\n",
-		 a->vf.domain, a->vf.bus, a->vf.dev, a->vf.fn);
+		 o->plain ? "" : " type='pci'", a->vf.domain, a->vf.bus, a->vf.dev, a->vf.fn);
 	if (o->plain)
 		return aprintf("<hostdev mode='subsystem' type='pci' managed='no'>\n"
 			       "%s"

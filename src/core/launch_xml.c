@@ -84,7 +84,8 @@ static long pci_key(xmlNode *addr)
 	static const int bits[] = { 16, 8, 5, 3 };
 	xmlChar *type = xmlGetProp(addr, (const xmlChar *)"type");
 	long key = 0;
-	int pci = type != NULL && strcmp((const char *)type, "pci") == 0;
+	/* a <hostdev>'s source address has no type */
+	int pci = type == NULL || strcmp((const char *)type, "pci") == 0;
 
 	xmlFree(type);
 	if (!pci)

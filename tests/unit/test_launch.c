@@ -202,7 +202,7 @@ static void test_libvirt(void **state)
 	s = build(a, 1, &o, &out);
 	assert_string_equal(s, "<hostdev mode='subsystem' type='pci' managed='no'>\n"
 			       "  <source>\n"
-			       "    <address type='pci' domain='0x0000' bus='0x03' slot='0x02' "
+			       "    <address domain='0x0000' bus='0x03' slot='0x02' "
 			       "function='0x0'/>\n"
 			       "  </source>\n"
 			       "  <alias name='ua-hostdev-0000-03-02-0'/>\n"
@@ -347,7 +347,7 @@ static void test_merge_refusals(void **state)
 		{ "<!DOCTYPE domain [<!ENTITY x 'y'>]><domain><name>web1</name></domain>",
 		  "DOCTYPE" },
 		{ "<domain><name>web1</name><devices><hostdev mode='subsystem' type='pci'>"
-		  "<source><address type='pci' domain='0' bus='3' slot='2' function='0'/>"
+		  "<source><address domain='0' bus='3' slot='2' function='0'/>"
 		  "</source></hostdev></devices></domain>", "PCI address 0000:03:02.0" },
 		{ "<domain><name>web1</name><devices><interface type='network'>"
 		  "<alias name='ua-hostdev-0000-03-02-0'/></interface></devices></domain>",
