@@ -13,7 +13,7 @@ SANITIZE ?= 0
 WERROR  ?= 0
 BUILD   ?= $(if $(filter 1,$(SANITIZE)),build-san,build)
 
-PKGS      := libpci libmnl json-c
+PKGS      := libpci libmnl json-c libxml-2.0
 PKG_CFLAGS := $(shell $(PKG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG) --libs $(PKGS) 2>/dev/null)
 # Debian's libiniparser-dev ships no .pc file; use one if a distribution has it.
@@ -52,6 +52,12 @@ TSUP_OBJS := $(TSUP_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS := $(BUILD)/tests/mkhost
+# t48 reads srpass launch xl's line with Xen's own parser, where libxen-dev is
+XLU_PKGS := xlutil xenlight xentoollog
+XLU_LIBS := $(shell $(PKG) --libs $(XLU_PKGS) 2>/dev/null)
+ifneq ($(XLU_LIBS),)
+TOOL_BINS += $(BUILD)/tests/xlcfg-pci
+endif
 
 # libsrpass.so exports only the API of include/srpass/ (SRP_API); the
 # programs link the archive, which has the insides too.
@@ -118,6 +124,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TSUP_OBJS) $(BUILD)/tests/sim/libsrp
 
 $(BUILD)/tests/mkhost: $(MKHOST_OBJS) $(TSUP_OBJS) $(BUILD)/libsrpass.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/xlcfg-pci: tests/tools/xlcfg_pci.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell $(PKG) --cflags $(XLU_PKGS) 2>/dev/null) $(LDFLAGS) -o $@ $< $(XLU_LIBS)
 
 # The test suite: cmocka binaries, then the shell tests that run the CLI.
 check: deps

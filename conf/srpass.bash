@@ -41,7 +41,7 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config help"
+	commands="$commands history config launch help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -70,6 +70,8 @@ _srpass() {
 		return
 		;;
 	--wait | --domain | -d | --vlan | -V | --mac | -m | --vfs | -v) return ;;
+	--domain-xml) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+	--bus | --addr | --standby-netdev | --standby-network) return ;;
 	esac
 
 	if [[ -z ${cmd:-} ]]; then
@@ -100,6 +102,12 @@ _srpass() {
 			[[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "--json --help" -- "$cur")
 			return
 		fi
+		;;
+	launch)
+		words="--domain --tenant --bus --addr --rombar-off --plain --domain-xml --failover"
+		words="$words --standby-netdev --standby-network --json --help"
+		[[ -z ${sub:-} ]] && words="qemu libvirt xl $words"
+		[[ -n ${sub:-} ]] && words="$words $(_srpass_bdfs vf)"
 		;;
 	help) words=$commands ;;
 	vf)

@@ -65,6 +65,20 @@ srpass assign 0000:82:00.2 --tenant blue --domain web2 --vlan 102
 srpass assign 0000:03:02.2 --tenant blue --domain web3 --vlan 200
 srpass list
 
+section "Launching web1: what QEMU, libvirt and xl need, from the ledger (docs/launch.md)"
+srpass assign 0000:03:02.2 --tenant blue --domain web1 --vlan 102
+srpass launch qemu --domain web1
+srpass launch qemu --domain web1 0000:03:02.0 --failover --standby-netdev n0
+srpass launch libvirt --domain web1
+srpass launch libvirt --domain web1 0000:03:02.0 --plain
+echo
+echo "xl: the demo's VFs are kvm's (srpass.conf backend = kvm, and this srpass cannot"
+echo "prepare Xen VFs yet), so launch xl refuses them, naming the backend:"
+srpass launch xl --domain web1
+echo
+echo "And another tenant's VF is never handed to web1:"
+srpass launch qemu --domain web1 0000:03:02.1
+
 section "A violation planted by hand: trust on for tenant red's VF"
 echo "The tenant's policy refuses it; an operator who means it forces it (the ledger records that)"
 srpass vf set 0000:03:02.1 trust on
@@ -76,6 +90,7 @@ srpass audit
 
 section "Release, and the tree is as it was"
 srpass release 0000:03:02.1
+srpass release 0000:03:02.2
 srpass release 0000:03:02.0
 # srpass's ledger and the simulator's switch state are the only new files
 if diff -r --no-dereference -x srpass -x switch "$before" "$root"; then

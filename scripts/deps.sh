@@ -16,7 +16,8 @@ probe() {
 	pkg=${PKG:-pkg-config}
 	lack=
 	command -v "$pkg" >/dev/null 2>&1 || lack="$lack pkg-config"
-	for m in libpci:libpci-dev libmnl:libmnl-dev json-c:libjson-c-dev cmocka:libcmocka-dev; do
+	for m in libpci:libpci-dev libmnl:libmnl-dev json-c:libjson-c-dev cmocka:libcmocka-dev \
+		 libxml-2.0:libxml2-dev; do
 		"$pkg" --exists "${m%%:*}" 2>/dev/null || lack="$lack ${m#*:}"
 	done
 	for h in iniparser/iniparser.h:libiniparser-dev linux/vfio.h:linux-libc-dev; do
@@ -28,6 +29,10 @@ probe() {
 	echo "srpass: make demo do that first), or: apt-get install$lack" >&2
 	return 1
 }
+
+# libxml2 merges libvirt devices into a domain (srpass launch); libvirt's
+# virt-xml-validate checks what srpass launch prints (t48)
+build_pkgs="$build_pkgs libxml2-dev libvirt-clients"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

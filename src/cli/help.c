@@ -144,6 +144,31 @@ static const struct {
 	  "  -j, --json   the tenants and settings read, or the error, as JSON\n"
 	  "               (docs/schema/config.schema.json)\n"
 	  "example: srpass config check /etc/srpass/srpass.conf.new\n" },
+	{ "launch",
+	  "usage: srpass launch qemu|libvirt|xl --domain D [--tenant T] [VF...]\n"
+	  "                     [--bus B] [--addr SLOT] [--rombar-off]\n"
+	  "                     [--plain] [--domain-xml FILE]\n"
+	  "                     [--failover --standby-netdev ID | --standby-network NET]\n"
+	  "Print what gives guest D the VFs the ledger assigns to it (all, or the VFs\n"
+	  "named by BDF or netdev): QEMU arguments, libvirt devices, or an xl.cfg pci=\n"
+	  "line (docs/launch.md).  Reads the ledger, changes nothing.  Exit 1 if a VF\n"
+	  "is not assigned to D (the message names its owner) or D has no VFs.\n"
+	  "  -d, --domain D          the guest, as assigned\n"
+	  "  -t, --tenant T          only tenant T's guest D (needed if two tenants have one)\n"
+	  "      --bus B             qemu: bus=B on every VF\n"
+	  "      --addr SLOT         qemu: addr= the first VF's slot (hex), the next VFs\n"
+	  "                          the next slots\n"
+	  "      --rombar-off        qemu: rombar=0 (no option ROM)\n"
+	  "      --plain             libvirt: <hostdev> instead of <interface type='hostdev'>\n"
+	  "      --domain-xml FILE   libvirt: FILE (a domain definition, under --root) with\n"
+	  "                          the devices added to its <devices>\n"
+	  "      --failover          a virtio-net standby with the VF's MAC for each VF\n"
+	  "                          (live migration; the guest needs net_failover)\n"
+	  "      --standby-netdev ID qemu: the standby's -netdev id (yours), one per VF,\n"
+	  "                          comma-separated\n"
+	  "      --standby-network NET  libvirt: the standby's network\n"
+	  "  -j, --json              qemu: the argv array; libvirt and xl: the text too\n"
+	  "example: srpass launch qemu --domain web1 --failover --standby-netdev n0\n" },
 };
 
 const char *srp_cli_help(const char *cmd, const char *sub)

@@ -57,6 +57,11 @@ static const struct cmd cmds[] = {
 	{ "disable", cmd_disable, CFG_POLICY, "PF [--dry-run] [--force] [--json]", SRP_EXIT_FAIL },
 	{ "history", cmd_history, CFG_OPTIONAL, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
 	{ "config", cmd_config, CFG_NONE, "check [--json] [FILE]", SRP_EXIT_FAIL },
+	{ "launch", cmd_launch, CFG_OPTIONAL,
+	  "qemu|libvirt|xl --domain D [--tenant T] [VF...] [--bus B] [--addr SLOT] "
+	  "[--rombar-off] [--plain] [--domain-xml FILE] [--failover --standby-netdev ID | "
+	  "--standby-network NET] [--json]",
+	  SRP_EXIT_FAIL },
 };
 
 /* The commands that change the host, recorded in the history unless a
