@@ -69,8 +69,8 @@ PC_UNINST  := $(BUILD)/pkgconfig/srpass.pc
 , := ,
 PC_LIBS_EXTRA := $(if $(filter 1,$(SANITIZE)), -fsanitize=address$(,)undefined)
 
-.PHONY: all sim lib deps check demo clean bench
-all: $(BUILD)/srpass $(BUILD)/libsrpass.a lib
+.PHONY: all sim lib man deps check demo clean bench
+all: $(BUILD)/srpass $(BUILD)/libsrpass.a lib man
 lib: $(LIB_SO) $(BUILD)/libsrpass.so $(PC_UNINST)
 # srpass on the simulated platform, for the demo and the tests
 sim: $(BUILD)/srpass-sim $(TOOL_BINS)
@@ -145,6 +145,36 @@ bench: deps
 	@$(MAKE) --no-print-directory all sim
 	@BUILD=$(BUILD) bench/inventory.sh
 
+# The man pages, dated from the build: docs/ has them with @DATE@ and
+# @VERSION@ in their .TH lines (they render as they are, undated);
+# $(MAN_BUILD) gets them with the date of SOURCE_DATE_EPOCH if set (a
+# reproducible build), else of the last commit, else today (a tarball),
+# and VERSION.  The stamp holds both, so a new commit or version redoes
+# the pages and nothing else does.
+MAN_BUILD ?= $(BUILD)/man
+MAN_PAGES := $(MAN_BUILD)/srpass.1 $(MAN_BUILD)/srpass.conf.5
+MAN_DATE := $(shell \
+	if [ -n '$(SOURCE_DATE_EPOCH)' ]; then \
+		date -u -d '@$(SOURCE_DATE_EPOCH)' +%F 2>/dev/null || echo bad; \
+	else \
+		d=; [ -e .git ] && d=$$(git log -1 --format=%cs 2>/dev/null); \
+		echo "$${d:-$$(date -u +%F)}"; \
+	fi)
+man: $(MAN_PAGES)
+
+$(MAN_BUILD)/.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(MAN_DATE) $(VERSION)' | cmp -s - $@ || echo '$(MAN_DATE) $(VERSION)' >$@
+
+$(MAN_BUILD)/%: docs/% $(MAN_BUILD)/.stamp
+	@case '$(MAN_DATE)' in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;; \
+	 *) echo "man: SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' is not a time (seconds since 1970)" >&2; \
+	    exit 1 ;; esac
+	sed -e 's|@DATE@|$(MAN_DATE)|g' -e 's|@VERSION@|$(VERSION)|g' $< >$@.tmp && mv $@.tmp $@
+
+.PHONY: FORCE
+FORCE:
+
 # make install [PREFIX=/usr/local] [DESTDIR=...]: a tree a package can ship.
 # The configuration stays /etc/srpass/srpass.conf whatever the prefix
 # (srpass reads that path); an existing one is never overwritten.
@@ -159,7 +189,7 @@ BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 INSTALL        ?= install
 
 .PHONY: install uninstall
-install: all lib
+install: all lib man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/srpass $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/srpass
@@ -170,8 +200,8 @@ install: all lib
 	sed -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
 	    -e 's|@version@|$(VERSION)|' -e 's|@requires@|$(PKGS)|' -e 's|@libs_extra@||' \
 	    conf/srpass.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc
-	$(INSTALL) -m 0644 docs/srpass.1 $(DESTDIR)$(MANDIR)/man1/srpass.1
-	$(INSTALL) -m 0644 docs/srpass.conf.5 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5
+	$(INSTALL) -m 0644 $(MAN_BUILD)/srpass.1 $(DESTDIR)$(MANDIR)/man1/srpass.1
+	$(INSTALL) -m 0644 $(MAN_BUILD)/srpass.conf.5 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5
 	sed 's|/usr/sbin/srpass|$(SBINDIR)/srpass|' conf/srpass-restore.service \
 	    >$(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service
 	$(INSTALL) -m 0644 conf/srpass.bash $(DESTDIR)$(BASHCOMPDIR)/srpass
