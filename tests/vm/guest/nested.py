@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""nested.py QDEV_ID -- QEMU [ARG...]: start a QEMU (inside the VM) paused,
-with a QMP socket added to its arguments, and check over QMP that the
-device with id QDEV_ID was realized and shows up in query-pci; then quit.
-For `-device vfio-pci,host=VF,id=hostdev0` today, for the arguments srpass
-generates later.  Prints PASS/FAIL lines (guest/lib.sh tap_from)."""
+"""nested.py QDEV_ID... -- QEMU [ARG...]: start a QEMU (inside the VM) paused,
+with a QMP socket added to its arguments, and check over QMP that each
+device QDEV_ID was realized and shows up in query-pci; a QDEV_ID written
+!ID must not be there yet (a failover primary, which QEMU keeps hidden
+until the guest's virtio-net driver accepts the standby); then quit.
+The arguments are those `srpass launch qemu` printed (guest/nested.sh).
+Prints PASS/FAIL lines (guest/lib.sh tap_from)."""
 import json
 import os
 import socket
@@ -19,7 +21,11 @@ def check(desc, cond, detail=""):
 
 
 def main():
-    qid, argv = sys.argv[1], sys.argv[3:]
+    sep = sys.argv.index("--")
+    qids, argv = sys.argv[1:sep], sys.argv[sep + 1:]
+    want = [q for q in qids if not q.startswith("!")]
+    hidden = [q[1:] for q in qids if q.startswith("!")]
+    qid = ",".join(want)
     if os.path.exists(SOCK):
         os.unlink(SOCK)
     argv += ["-S", "-display", "none", "-qmp", f"unix:{SOCK},server=on,wait=off"]
@@ -56,13 +62,19 @@ def main():
     cmd("qmp_capabilities")
     st = cmd("query-status").get("return", {}).get("status")
     check(f"inner QEMU is up, paused (status {st})", st == "prelaunch")
-    r = cmd("qom-get", path=f"/machine/peripheral/{qid}", property="realized")
-    check(f"inner QEMU realized {qid}", r.get("return") is True, json.dumps(r))
     devs = [d for b in cmd("query-pci").get("return", []) for d in b.get("devices", [])]
-    mine = [d for d in devs if d.get("qdev_id") == qid]
-    ids = [(hex(d["id"]["vendor"]), hex(d["id"]["device"])) for d in mine]
-    print(f"query-pci {qid}: {ids}")
-    check(f"inner query-pci lists {qid}", bool(mine))
+    for q in want:
+        r = cmd("qom-get", path=f"/machine/peripheral/{q}", property="realized")
+        check(f"inner QEMU realized {q}", r.get("return") is True, json.dumps(r))
+        mine = [d for d in devs if d.get("qdev_id") == q]
+        ids = [(hex(d["id"]["vendor"]), hex(d["id"]["device"])) for d in mine]
+        print(f"query-pci {q}: {ids}")
+        check(f"inner query-pci lists {q}", bool(mine))
+    for q in hidden:
+        r = cmd("qom-get", path=f"/machine/peripheral/{q}", property="realized")
+        gone = r.get("error", {}).get("class") == "DeviceNotFound"
+        check(f"inner QEMU keeps failover primary {q} hidden until the guest takes the standby",
+              gone and not any(d.get("qdev_id") == q for d in devs), json.dumps(r))
     cmd("quit")
     rc = qemu.wait(timeout=60)
     check(f"inner QEMU quit cleanly (rc {rc})", rc == 0)

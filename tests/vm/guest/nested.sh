@@ -1,15 +1,53 @@
-# Scenario "nested" (sourced by suite.sh): no srpass; a VF bound to
-# vfio-pci by hand is realized by a QEMU started inside the VM (the host's
-# QEMU, seen through the 9p root) with -device vfio-pci,host=VF: the
-# nested-QEMU scenario only has to swap in the arguments srpass generates.
+# Scenario "nested" (sourced by suite.sh): a VF that `srpass assign` gave
+# to domain "nested" is realized by a QEMU started inside the VM (the
+# host's QEMU, seen through the 9p root) with exactly the arguments
+# `srpass launch qemu --domain nested` printed: the vfio-pci device shows
+# up in the inner QEMU's query-pci.  Then the failover pair: the virtio-net
+# standby (on a hubport netdev, which needs no host network) is realized
+# with the VF's MAC, and the VF, on a hotpluggable root port as QEMU wants
+# a failover primary, stays hidden until a guest driver takes the standby.
+# `srpass release` gives the VF back to igbvf.  Without srpass, the same
+# QEMU check of a VF bound to vfio-pci by hand.
 pf=$(pf_of 1)
-check "$pf: 4 VFs on igbvf" make_vfs "$pf" 4
-vf=$(vfs "$pf" | sed -n 3p)
-modprobe vfio-pci
-bind_to "$vf" vfio-pci
-check "$vf: bound to vfio-pci by hand" wait_for 10 drv_is "$vf" vfio-pci
-tap_from python3 "$here/nested.py" hostdev0 -- qemu-system-x86_64 -machine q35 -accel tcg \
-	-m 128 -nodefaults -device "vfio-pci,host=$vf,id=hostdev0"
-bind_to "$vf" ""
-settle
-check "$vf: back on igbvf" wait_for 20 drv_is "$vf" igbvf
+inner="qemu-system-x86_64 -machine q35 -accel tcg -m 128 -nodefaults"
+if ! have_srpass; then
+	check "$pf: 4 VFs on igbvf" make_vfs "$pf" 4
+	vf=$(vfs "$pf" | sed -n 3p)
+	modprobe vfio-pci
+	bind_to "$vf" vfio-pci
+	check "$vf: bound to vfio-pci by hand" wait_for 10 drv_is "$vf" vfio-pci
+	# shellcheck disable=SC2086
+	tap_from python3 "$here/nested.py" hostdev0 -- $inner -device "vfio-pci,host=$vf,id=hostdev0"
+	bind_to "$vf" ""
+	settle
+	check "$vf: back on igbvf" wait_for 20 drv_is "$vf" igbvf
+else
+	check "$pf: link up, 4 fresh VFs on igbvf, no ledger" fresh_vfs "$pf" 4
+	modprobe vfio-pci
+	vf=$(vfs "$pf" | sed -n 3p)
+	g=$(grp "$vf")
+	qid=hostdev-$(echo "$vf" | tr ':.' '--')
+	check "srpass assign $vf --tenant blue --domain nested --vlan 100" \
+		sp_is 0 assign "$vf" --tenant blue --domain nested --vlan 100
+	check "$vf: on vfio-pci" on_stub "$vf" "$g"
+	mac=$(jv "$LEDGER" ".assignments[] | select(.vf == \"$vf\") | .applied.mac")
+	check "srpass launch qemu --domain nested: -device vfio-pci,host=$vf,id=$qid" eval \
+		'sp_is 0 launch qemu --domain nested &&
+		 [ "$(cat /run/sp.out)" = "-device vfio-pci,host=$vf,id=$qid" ]'
+	args=$(cat /run/sp.out)
+	# shellcheck disable=SC2086
+	tap_from python3 "$here/nested.py" "$qid" -- $inner $args
+
+	sby=net-$(echo "$vf" | tr ':.' '--')
+	check "srpass launch qemu --domain nested --failover --standby-netdev n0 --bus rp0" eval \
+		'sp_is 0 launch qemu --domain nested --failover --standby-netdev n0 --bus rp0 &&
+		 grep -q "virtio-net-pci,netdev=n0,id=$sby,failover=on,mac=$mac " /run/sp.out &&
+		 grep -q "vfio-pci,host=$vf,id=$qid,bus=rp0,failover_pair_id=$sby\$" /run/sp.out'
+	args=$(cat /run/sp.out)
+	# shellcheck disable=SC2086
+	tap_from python3 "$here/nested.py" "$sby" "!$qid" -- $inner \
+		-device pcie-root-port,id=rp0,chassis=1 -netdev hubport,id=n0,hubid=0 $args
+
+	check "srpass release $vf" sp_is 0 release "$vf"
+	check "$vf: back on igbvf, nothing in the ledger" eval 'on_host "$vf" "$g" && ledger_is "0 - "'
+fi
