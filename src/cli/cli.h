@@ -88,6 +88,11 @@ struct json_object *srp_cli_result(struct srp_cli *cli, int changed, int dry_run
 int srp_cli_finish(struct srp_cli *cli);
 void srp_cli_out_free(struct srp_cli *cli);
 void srp_cli_json_print(FILE *out, struct json_object *o);
+/* A FILE operand (of option opt) as the CLI reads files under the root:
+ * absolute, or relative to the working directory on the real root only.
+ * SRP_EXIT_OK and buf, or the usage error's exit code. */
+int srp_cli_file_path(struct srp_cli *cli, const char *opt, const char *arg, char *buf,
+		      size_t len);
 /* 1 if cli->out gets ANSI colours: --color, else NO_COLOR and a tty. */
 int srp_cli_color(struct srp_cli *cli);
 /* --color[=auto|always|never]; -1 if arg is none of them. */
@@ -113,5 +118,7 @@ int cmd_disable(struct srp_cli *cli, int argc, char **argv);
 int cmd_history(struct srp_cli *cli, int argc, char **argv);
 int cmd_config(struct srp_cli *cli, int argc, char **argv);
 int cmd_launch(struct srp_cli *cli, int argc, char **argv);
+int cmd_attach(struct srp_cli *cli, int argc, char **argv);
+int cmd_detach(struct srp_cli *cli, int argc, char **argv);
 
 #endif

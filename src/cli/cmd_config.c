@@ -47,24 +47,6 @@ static struct json_object *tenant_json(const struct srp_tenant *t)
 	return o;
 }
 
-/* FILE as srp_config_load() takes it: absolute, under the host root. */
-static int config_path(struct srp_cli *cli, const char *arg, char *buf, size_t len)
-{
-	char cwd[PATH_MAX];
-
-	if (arg[0] == '/') {
-		snprintf(buf, len, "%s", arg);
-		return 0;
-	}
-	if (strcmp(cli->root, "/") != 0)
-		return srp_cli_usage(cli, "'%s': with --root, FILE must be absolute (it is read "
-				     "under the root)", arg);
-	if (getcwd(cwd, sizeof(cwd)) == NULL ||
-	    (size_t)snprintf(buf, len, "%s/%s", cwd, arg) >= len)
-		return srp_cli_usage(cli, "'%s': cannot make it an absolute path", arg);
-	return 0;
-}
-
 static int config_check(struct srp_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -83,7 +65,7 @@ static int config_check(struct srp_cli *cli, int argc, char **argv)
 	if (optind + 1 < argc)
 		return srp_cli_usage(cli, "one FILE at a time");
 	if (optind + 1 == argc) {
-		r = config_path(cli, argv[optind], path, sizeof(path));
+		r = srp_cli_file_path(cli, "FILE", argv[optind], path, sizeof(path));
 		if (r != 0)
 			return r;
 		file = path;

@@ -26,25 +26,6 @@ struct launch_args {
 	int have_addr, have_net, have_netdev;
 };
 
-/* FILE as the CLI reads files under the root (config check does the same):
- * absolute, or relative to the working directory on the real root only. */
-static int file_path(struct srp_cli *cli, const char *arg, char *buf, size_t len)
-{
-	char cwd[PATH_MAX];
-
-	if (arg[0] == '/') {
-		snprintf(buf, len, "%s", arg);
-		return 0;
-	}
-	if (strcmp(cli->root, "/") != 0)
-		return srp_cli_usage(cli, "--domain-xml '%s': with --root, FILE must be absolute "
-				     "(it is read under the root)", arg);
-	if (getcwd(cwd, sizeof(cwd)) == NULL ||
-	    (size_t)snprintf(buf, len, "%s/%s", cwd, arg) >= len)
-		return srp_cli_usage(cli, "'%s': cannot make it an absolute path", arg);
-	return 0;
-}
-
 static int by_bdf(const void *x, const void *y)
 {
 	const struct srp_assignment *const *a = x, *const *b = y;
@@ -243,7 +224,7 @@ static int emit(struct srp_cli *cli, const struct launch_args *la,
 	int r;
 
 	if (la->o.format == SRP_LAUNCH_LIBVIRT && la->domain_xml != NULL) {
-		r = file_path(cli, la->domain_xml, path, sizeof(path));
+		r = srp_cli_file_path(cli, "--domain-xml", la->domain_xml, path, sizeof(path));
 		if (r != 0)
 			return r;
 		if (srp_launch_read_file(&cli->host->sys, path, &xml, &len, &cli->err) < 0 ||

@@ -128,9 +128,9 @@ static const struct {
 	{ "history",
 	  "usage: srpass history [--json] [--vf VF | --tenant T]\n"
 	  "What srpass changed on this host: every assign, release, vf set, enable,\n"
-	  "disable, recover and restore (dry runs aside), when, by which uid, and how\n"
-	  "it ended.  Kept in history.jsonl in the state directory; on the real root\n"
-	  "each change also goes to syslog.\n"
+	  "disable, recover, restore, attach and detach (dry runs aside), when, by\n"
+	  "which uid, and how it ended.  Kept in history.jsonl in the state\n"
+	  "directory; on the real root each change also goes to syslog.\n"
 	  "  -j, --json       as a JSON array\n"
 	  "      --vf VF      only the changes of VF (as it was named)\n"
 	  "      --tenant T   only the changes naming tenant T\n"
@@ -169,6 +169,31 @@ static const struct {
 	  "      --standby-network NET  libvirt: the standby's network\n"
 	  "  -j, --json              qemu: the argv array; libvirt and xl: the text too\n"
 	  "example: srpass launch qemu --domain web1 --failover --standby-netdev n0\n" },
+	{ "attach",
+	  "usage: srpass attach VF --domain D --qmp SOCKET [--bus B] [--addr SLOT]\n"
+	  "                     [--rombar-off] [--timeout SECS]\n"
+	  "Hot-plug a VF the ledger assigns to guest D into D's running QEMU, through\n"
+	  "its QMP socket (QEMU's -qmp unix:SOCKET,server=on,wait=off): device_add of\n"
+	  "the vfio-pci device 'srpass launch qemu' prints, then QEMU must report it\n"
+	  "realized.  A VF the QEMU already has is left alone (unchanged).  QEMU's own\n"
+	  "error is shown as it said it.\n"
+	  "  -d, --domain D          the guest the VF is assigned to\n"
+	  "  -q, --qmp SOCKET        the QEMU's QMP socket (under --root)\n"
+	  "      --bus B             bus=B (a hotpluggable bus: a pcie-root-port's id on q35)\n"
+	  "      --addr SLOT         addr= the VF's slot (hex, 0 to 1f)\n"
+	  "      --rombar-off        rombar=0 (no option ROM)\n"
+	  "      --timeout SECS      how long each QMP answer may take (1 to 600; default 10)\n"
+	  "example: srpass attach 0000:03:02.0 --domain web1 --qmp /run/web1.qmp --bus rp0\n" },
+	{ "detach",
+	  "usage: srpass detach VF --qmp SOCKET [--timeout SECS]\n"
+	  "Unplug a VF from the running QEMU behind SOCKET (device_del) and wait for\n"
+	  "QEMU's DEVICE_DELETED: the guest must let go of the device first.  Exit 1\n"
+	  "if it has not within the timeout (the request stands; run detach again to\n"
+	  "wait more).  A VF the QEMU does not have is left alone (unchanged).  The VF\n"
+	  "stays assigned: 'srpass release' gives it back to the host.\n"
+	  "  -q, --qmp SOCKET        the QEMU's QMP socket (under --root)\n"
+	  "      --timeout SECS      how long to wait (1 to 600; default 10)\n"
+	  "example: srpass detach 0000:03:02.0 --qmp /run/web1.qmp\n" },
 };
 
 const char *srp_cli_help(const char *cmd, const char *sub)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,4 +234,24 @@ int srp_cli_color_parse(struct srp_cli *cli, const char *arg)
 	else
 		return -1;
 	return 0;
+}
+
+int srp_cli_file_path(struct srp_cli *cli, const char *opt, const char *arg, char *buf,
+		      size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (arg[0] == '/') {
+		if (strlen(arg) >= len)
+			return srp_cli_usage(cli, "%s '%s': too long", opt, arg);
+		snprintf(buf, len, "%s", arg);
+		return SRP_EXIT_OK;
+	}
+	if (strcmp(cli->root, "/") != 0)
+		return srp_cli_usage(cli, "%s '%s': with --root, FILE must be absolute (it is "
+				     "resolved under the root)", opt, arg);
+	if (getcwd(cwd, sizeof(cwd)) == NULL ||
+	    (size_t)snprintf(buf, len, "%s/%s", cwd, arg) >= len)
+		return srp_cli_usage(cli, "%s '%s': cannot make it an absolute path", opt, arg);
+	return SRP_EXIT_OK;
 }

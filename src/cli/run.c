@@ -62,6 +62,12 @@ static const struct cmd cmds[] = {
 	  "[--rombar-off] [--plain] [--domain-xml FILE] [--failover --standby-netdev ID | "
 	  "--standby-network NET] [--json]",
 	  SRP_EXIT_FAIL },
+	{ "attach", cmd_attach, CFG_OPTIONAL,
+	  "VF --domain D --qmp SOCKET [--bus B] [--addr SLOT] [--rombar-off] [--timeout SECS] "
+	  "[--json]",
+	  SRP_EXIT_FAIL },
+	{ "detach", cmd_detach, CFG_OPTIONAL, "VF --qmp SOCKET [--timeout SECS] [--json]",
+	  SRP_EXIT_FAIL },
 };
 
 /* The commands that change the host, recorded in the history unless a
@@ -69,7 +75,7 @@ static const struct cmd cmds[] = {
 static int changes(const char *cmd, int argc, char **argv)
 {
 	static const char *const changing[] = { "assign", "release", "recover", "restore",
-						"enable", "disable" };
+						"enable", "disable", "attach", "detach" };
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
