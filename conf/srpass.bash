@@ -41,7 +41,7 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config launch help"
+	commands="$commands history config launch attach detach help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -70,7 +70,8 @@ _srpass() {
 		return
 		;;
 	--wait | --domain | -d | --vlan | -V | --mac | -m | --vfs | -v) return ;;
-	--domain-xml) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+	--domain-xml | --qmp) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+	--timeout) return ;;
 	--bus | --addr | --standby-netdev | --standby-network) return ;;
 	esac
 
@@ -109,6 +110,11 @@ _srpass() {
 		[[ -z ${sub:-} ]] && words="qemu libvirt xl $words"
 		[[ -n ${sub:-} ]] && words="$words $(_srpass_bdfs vf)"
 		;;
+	attach)
+		words="--domain --qmp --bus --addr --rombar-off --timeout --json --help"
+		words="$words $(_srpass_bdfs vf)"
+		;;
+	detach) words="--qmp --timeout --json --help $(_srpass_bdfs vf)" ;;
 	help) words=$commands ;;
 	vf)
 		if [[ -z ${sub:-} ]]; then

@@ -6,7 +6,10 @@
 # standby (on a hubport netdev, which needs no host network) is realized
 # with the VF's MAC, and the VF, on a hotpluggable root port as QEMU wants
 # a failover primary, stays hidden until a guest driver takes the standby.
-# `srpass release` gives the VF back to igbvf.  Without srpass, the same
+# Then hot-plug: `srpass attach` puts the VF into a running QEMU over QMP
+# (query-pci shows it), release is refused while that QEMU holds it, and
+# detach, with no guest OS to acknowledge the unplug, times out saying
+# so.  `srpass release` gives the VF back to igbvf.  Without srpass, the same
 # QEMU check of a VF bound to vfio-pci by hand.
 pf=$(pf_of 1)
 inner="qemu-system-x86_64 -machine q35 -accel tcg -m 128 -nodefaults"
@@ -47,6 +50,28 @@ else
 	# shellcheck disable=SC2086
 	tap_from python3 "$here/nested.py" "$sby" "!$qid" -- $inner \
 		-device pcie-root-port,id=rp0,chassis=1 -netdev hubport,id=n0,hubid=0 $args
+
+	# hot-plug into a running QEMU (no guest OS: nobody acknowledges an unplug)
+	qmp=/run/hotplug.qmp
+	rm -f "$qmp"
+	# shellcheck disable=SC2086
+	$inner -device pcie-root-port,id=rp0,chassis=1 -display none \
+		-qmp "unix:$qmp,server=on,wait=off" >/run/hotplug-qemu.log 2>&1 &
+	qpid=$!
+	check "a running inner QEMU with a root port and a QMP socket" wait_for 30 [ -S "$qmp" ]
+	check "srpass attach $vf --domain nested --qmp $qmp --bus rp0" \
+		sp_is 0 attach "$vf" --domain nested --qmp "$qmp" --bus rp0
+	check "srpass attach again: unchanged" eval \
+		'sp_is 0 attach "$vf" --domain nested --qmp "$qmp" --bus rp0 && grep -q "^unchanged" /run/sp.out'
+	check "the inner QEMU lists $qid behind rp0 in query-pci" \
+		wait_for 10 python3 "$here/qmp_pci.py" "$qmp" "$qid"
+	check "srpass release while the QEMU holds the VF: refused (exit 1), naming the QEMU" eval \
+		'sp_is 1 release "$vf" && grep -q "qemu" /run/sp.err && on_stub "$vf" "$g"'
+	check "srpass detach --timeout 2 with no guest to let go: exit 1, saying so" eval \
+		'sp_is 1 detach "$vf" --qmp "$qmp" --timeout 2 && grep -q "no DEVICE_DELETED" /run/sp.err'
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	diag "hot-plug QEMU: $(tail -n 3 /run/hotplug-qemu.log | tr '\n' ' ')"
 
 	check "srpass release $vf" sp_is 0 release "$vf"
 	check "$vf: back on igbvf, nothing in the ledger" eval 'on_host "$vf" "$g" && ledger_is "0 - "'
