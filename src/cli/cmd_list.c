@@ -405,8 +405,9 @@ static void show_line(FILE *out, const char *key, const char *val)
 	fprintf(out, "%-18s %s\n", key, val ? val : "-");
 }
 
-/* show --json: the device as list has it, with "version", "owner" and
- * "switch" (null where there is none: a PF, a VF nobody holds) */
+/* show --json: the device as list has it, with "version"; a VF with its
+ * "owner" and "switch", as in list (null: nobody holds it, the PF does
+ * not say) */
 static struct json_object *show_json(const struct srp_dev *d, const struct srp_assignment *a,
 				     const struct srp_vf_state *st)
 {
@@ -415,6 +416,8 @@ static struct json_object *show_json(const struct srp_dev *d, const struct srp_a
 	if (o == NULL)
 		return NULL;
 	json_object_object_add(o, "version", json_object_new_int(1));
+	if (d->kind != SRP_DEV_VF)
+		return o;
 	if (a != NULL) {
 		ow = json_object_new_object();
 		json_object_object_add(ow, "tenant", json_object_new_string(a->tenant));

@@ -213,7 +213,11 @@ check_doc audit audit
 run_json audit-red 2 audit --json --tenant red
 check_doc audit-red audit
 run_json show 0 show --json 0000:03:02.0
-check_doc show list device
+check_doc show show
+run_json show-pf 0 show --json 0000:03:00.0
+check_doc show-pf show
+run_json show-free 0 show --json 0000:03:02.2
+check_doc show-free show
 
 # the documents say what the schemas are meant to check
 if "$PYTHON" - "$tmp/list.json" "$tmp/audit.json" >"$tmp/out" 2>&1 <<'EOF'
@@ -252,6 +256,13 @@ reject list list "a malformed MAC" '[x["switch"].update(mac="02:16:3E:0B:00:01")
 reject list list "an owner with an unknown key" '[x.update(owner={"tenant": "a", "domain": "b", "backend": "kvm", "since": 1}) for x in d["devices"] if x["kind"] == "vf"]'
 reject list list "a negative group id" 'd["iommu_groups"][0]["id"] = -1'
 reject list list "numa_node as a string" 'd["devices"][0]["numa_node"] = "0"'
+
+reject show show "a document without version" 'del d["version"]'
+reject show show "a VF without owner" 'del d["owner"]'
+reject show show "a VF without switch" 'del d["switch"]'
+reject show show "an unknown key" 'd["colour"] = "blue"'
+reject show-pf show "a PF with an owner" 'd["owner"] = None'
+reject show-free show "an owner that is not null or an object" 'd["owner"] = "nobody"'
 
 reject check check "an unknown status" 'd["checks"][0]["status"] = "ok"'
 reject check check "a lower-case id" 'd["checks"][0]["id"] = "srp-chk-iommu"'
