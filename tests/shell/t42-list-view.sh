@@ -170,13 +170,13 @@ v, pf, free = (json.load(open(f)) for f in sys.argv[1:4])
 assert v["version"] == 1 and v["address"] == "0000:03:02.0", v
 assert v["owner"] == {"tenant": "blue", "domain": "web1", "backend": "kvm"}, v
 assert v["switch"]["vlan"] == 101 and v["switch"]["spoofchk"] is True, v
-assert pf["version"] == 1 and pf["owner"] is None and pf["switch"] is None, pf
+assert pf["version"] == 1 and "owner" not in pf and "switch" not in pf, pf
 assert free["owner"] is None and free["switch"]["vlan"] == 0, free
 PY
 then
-	ok "show --json: version, owner and switch (null where there is none)"
+	ok "show --json: version; a VF's owner and switch (null where there is none), a PF without them"
 else
-	not_ok "show --json: version, owner and switch (null where there is none)"
+	not_ok "show --json: version; a VF's owner and switch (null where there is none), a PF without them"
 	diag "$tmp/py"
 fi
 
