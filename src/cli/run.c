@@ -62,6 +62,10 @@ static const struct cmd cmds[] = {
 	  "[--rombar-off] [--plain] [--domain-xml FILE] [--failover --standby-netdev ID | "
 	  "--standby-network NET] [--json]",
 	  SRP_EXIT_FAIL },
+	{ "run", cmd_run, CFG_POLICY,
+	  "--tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--json] VF... -- "
+	  "COMMAND [ARG...]",
+	  SRP_EXIT_FAIL },
 };
 
 /* The commands that change the host, recorded in the history unless a
@@ -69,7 +73,7 @@ static const struct cmd cmds[] = {
 static int changes(const char *cmd, int argc, char **argv)
 {
 	static const char *const changing[] = { "assign", "release", "recover", "restore",
-						"enable", "disable" };
+						"enable", "disable", "run" };
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
