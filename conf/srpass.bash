@@ -41,7 +41,20 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config launch help"
+	commands="$commands history config launch run help"
+
+	# run's COMMAND after "--": a program, then its own words (files)
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -- ]] || continue
+		if [[ ${COMP_WORDS[1]} == run || " ${COMP_WORDS[*]:1:i} " == *" run "* ]]; then
+			if ((COMP_CWORD == i + 1)); then
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -W "{srpass}" -f -- "$cur")
+			fi
+			return
+		fi
+	done
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -108,6 +121,10 @@ _srpass() {
 		words="$words --standby-netdev --standby-network --json --help"
 		[[ -z ${sub:-} ]] && words="qemu libvirt xl $words"
 		[[ -n ${sub:-} ]] && words="$words $(_srpass_bdfs vf)"
+		;;
+	run)
+		words="--tenant --domain --backend --vlan --mac --json --help --"
+		words="$words $(_srpass_bdfs vf)"
 		;;
 	help) words=$commands ;;
 	vf)
