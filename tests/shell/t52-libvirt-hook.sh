@@ -49,9 +49,17 @@ domain() {
 		printf "<domain type='kvm'>\n  <name>%s</name>\n  <memory unit='MiB'>512</memory>\n" "$name"
 		if [ $# -gt 0 ]; then
 			echo "  <metadata>"
+			# "-": the elements as they are, else inside one srpass:vfs
+			wrap=1
+			if [ "$1" = "-" ]; then
+				wrap=0
+				shift
+			fi
+			[ "$wrap" = 1 ] && echo "    <srpass:vfs xmlns:srpass=\"urn:srpass:1\">"
 			for v in "$@"; do
-				echo "    $v"
+				echo "      $v"
 			done
+			[ "$wrap" = 1 ] && echo "    </srpass:vfs>"
 			echo "  </metadata>"
 		fi
 		printf "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
@@ -59,10 +67,9 @@ domain() {
 		echo "</domain>"
 	} >"$out"
 }
-NSA='xmlns:srpass="urn:srpass:1"'
 domain web1 "$tmp/web1.xml" \
-	"<srpass:vf $NSA tenant=\"blue\" address=\"$VF1\" vlan=\"101\"/>" \
-	"<srpass:vf $NSA tenant=\"blue\" address=\"$VF2\" vlan=\"102\"/>"
+	"<srpass:vf tenant=\"blue\" address=\"$VF1\" vlan=\"101\"/>" \
+	"<srpass:vf tenant=\"blue\" address=\"$VF2\" vlan=\"102\"/>"
 
 # ---- the XML is libvirt's ----
 if ! command -v virt-xml-validate >/dev/null 2>&1; then
@@ -117,8 +124,8 @@ fi
 # ---- a second VF that cannot be assigned ----
 "$SRPASS" assign "$RED" --tenant red --domain db1 >/dev/null 2>&1 || { echo "Bail out! assign"; exit 1; }
 domain web1 "$tmp/bad.xml" \
-	"<srpass:vf $NSA tenant=\"blue\" address=\"$VF1\" vlan=\"101\"/>" \
-	"<srpass:vf $NSA tenant=\"blue\" address=\"$RED\" vlan=\"101\"/>"
+	"<srpass:vf tenant=\"blue\" address=\"$VF1\" vlan=\"101\"/>" \
+	"<srpass:vf tenant=\"blue\" address=\"$RED\" vlan=\"101\"/>"
 hook web1 prepare begin "$tmp/bad.xml"
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$(assigned)" = "$RED red/db1" ] && grep -q "$RED" "$tmp/hook.err"; then
@@ -138,7 +145,7 @@ fi
 
 # ---- not srpass's domains ----
 domain plain "$tmp/plain.xml"
-domain other "$tmp/other.xml" "<app:x xmlns:app=\"urn:example:app\" address=\"$VF1\" tenant=\"blue\"/>"
+domain other "$tmp/other.xml" - "<app:x xmlns:app=\"urn:example:app\" address=\"$VF1\" tenant=\"blue\"/>"
 bad=""
 for x in plain other; do
 	for opsub in "prepare begin" "release end"; do
@@ -155,8 +162,19 @@ else
 fi
 
 # ---- broken metadata fails the start, assigns nothing ----
-domain web1 "$tmp/notenant.xml" "<srpass:vf $NSA address=\"$VF1\"/>"
-printf '<domain><name>web1</name><metadata><srpass:vf xmlns:srpass="urn:srpass:1"' >"$tmp/broken.xml"
+domain web1 "$tmp/notenant.xml" "<srpass:vf address=\"$VF1\"/>"
+printf '<domain><name>web1</name><metadata><srpass:vfs xmlns:srpass="urn:srpass:1"><vf' >"$tmp/broken.xml"
+# the children as `virsh metadata --set` leaves them (no namespace) count too
+domain web1 "$tmp/nons.xml" - "<srpass:vfs xmlns:srpass=\"urn:srpass:1\"><vf tenant=\"blue\" address=\"$VF1\" vlan=\"101\"/></srpass:vfs>"
+hook web1 prepare begin "$tmp/nons.xml"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(assigned)" = "$VF1 blue/web1" ] && hook web1 release end "$tmp/nons.xml" &&
+   [ -z "$(assigned)" ]; then
+	ok "a vf element without a namespace inside srpass:vfs (virsh metadata --set) is taken"
+else
+	not_ok "vf without a namespace inside srpass:vfs: exit $rc, assigned: $(assigned)"
+	diag "$tmp/hook.err"
+fi
 bad=""
 for x in notenant broken; do
 	hook web1 prepare begin "$tmp/$x.xml" && bad="$bad $x exits 0;"
