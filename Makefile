@@ -192,7 +192,8 @@ INSTALL        ?= install
 install: all lib man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/srpass $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/srpass
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/srpass \
+		$(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d
 	$(INSTALL) -m 0755 $(BUILD)/srpass $(DESTDIR)$(SBINDIR)/srpass
 	$(INSTALL) -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libsrpass.so
@@ -205,6 +206,9 @@ install: all lib man
 	sed 's|/usr/sbin/srpass|$(SBINDIR)/srpass|' conf/srpass-restore.service \
 	    >$(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service
 	$(INSTALL) -m 0644 conf/srpass.bash $(DESTDIR)$(BASHCOMPDIR)/srpass
+	sed 's|/usr/sbin/srpass|$(SBINDIR)/srpass|' conf/libvirt-hooks/qemu \
+	    >$(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/srpass
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/srpass
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf ]; then \
 		echo "keeping $(DESTDIR)$(SYSCONFDIR)/srpass/srpass.conf"; \
 	else \
@@ -216,7 +220,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/srpass $(DESTDIR)$(LIBDIR)/$(SO_NAME) \
 	      $(DESTDIR)$(LIBDIR)/libsrpass.so $(DESTDIR)$(LIBDIR)/pkgconfig/srpass.pc \
 	      $(DESTDIR)$(MANDIR)/man1/srpass.1 $(DESTDIR)$(MANDIR)/man5/srpass.conf.5 \
-	      $(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service $(DESTDIR)$(BASHCOMPDIR)/srpass
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/srpass-restore.service $(DESTDIR)$(BASHCOMPDIR)/srpass \
+	      $(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/srpass
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/srpass
 
 clean:

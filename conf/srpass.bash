@@ -41,7 +41,20 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config launch attach detach help"
+	commands="$commands history config launch attach detach run help"
+
+	# run's COMMAND after "--": a program, then its own words (files)
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -- ]] || continue
+		if [[ ${COMP_WORDS[1]} == run || " ${COMP_WORDS[*]:1:i} " == *" run "* ]]; then
+			if ((COMP_CWORD == i + 1)); then
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -W "{srpass}" -f -- "$cur")
+			fi
+			return
+		fi
+	done
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -115,6 +128,10 @@ _srpass() {
 		words="$words $(_srpass_bdfs vf)"
 		;;
 	detach) words="--qmp --timeout --json --help $(_srpass_bdfs vf)" ;;
+	run)
+		words="--tenant --domain --backend --vlan --mac --json --help --"
+		words="$words $(_srpass_bdfs vf)"
+		;;
 	help) words=$commands ;;
 	vf)
 		if [[ -z ${sub:-} ]]; then

@@ -182,7 +182,7 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, r;
+	int c, r, g;
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1)
 		if (c != 'j')
@@ -192,6 +192,11 @@ int cmd_recover(struct srp_cli *cli, int argc, char **argv)
 	r = srp_recover(cli->host, &plan, &cli->err);
 	if (r < 0)
 		return SRP_EXIT_FAIL;
+	/* then the VFs of `srpass run` guests that are gone (srpass killed) */
+	g = srp_release_gone_guests(cli->host, &plan, &cli->err);
+	if (g < 0)
+		return SRP_EXIT_FAIL;
+	r += g;
 	if (r == 0)
 		srp_cli_say(cli, "nothing to recover");
 	srp_cli_result(cli, r > 0, 0);

@@ -194,6 +194,27 @@ static const struct {
 	  "  -q, --qmp SOCKET        the QEMU's QMP socket (under --root)\n"
 	  "      --timeout SECS      how long to wait (1 to 600; default 10)\n"
 	  "example: srpass detach 0000:03:02.0 --qmp /run/web1.qmp\n" },
+	{ "run",
+	  "usage: srpass run --tenant T --domain D [--backend NAME] [--vlan N] [--mac M]\n"
+	  "                  [--json] VF... -- COMMAND [ARG...]\n"
+	  "Assign the VFs to guest D of tenant T (all or none), run COMMAND with the\n"
+	  "VFs' QEMU arguments ('srpass launch qemu': appended, or in place of each ARG\n"
+	  "that is exactly {srpass}), wait for it, then release the VFs however it\n"
+	  "ended.  The ledger records the guest's pid and start time: if srpass is\n"
+	  "killed, 'srpass recover' releases the VFs once the guest is gone.  SIGTERM,\n"
+	  "SIGINT and SIGHUP are passed to COMMAND.  No lock is held while it runs.\n"
+	  "Exit: COMMAND's status (128+N if signal N killed it; 127 if it cannot run),\n"
+	  "or as assign's if a VF cannot be assigned (COMMAND never starts).\n"
+	  "srpass's own lines go to stderr (stdout is COMMAND's).\n"
+	  "  -t, --tenant T    the tenant (a [tenant:T] section of srpass.conf)\n"
+	  "  -d, --domain D    the guest: [A-Za-z0-9_.-], 1 to 64 characters\n"
+	  "  -b, --backend B   kvm (the default from srpass.conf)\n"
+	  "  -V, --vlan N      VLAN id 1 to 4094 for every VF, from the tenant's vlans\n"
+	  "  -m, --mac M       the VF's MAC (one VF only)\n"
+	  "  -j, --json        the result (VFs, argv, exit) as JSON on stdout;\n"
+	  "                    COMMAND's stdout then goes to stderr\n"
+	  "example: srpass run --tenant blue --domain web1 --vlan 101 0000:03:02.0 --\n"
+	  "           qemu-system-x86_64 -machine q35 -m 4G {srpass} -nographic\n" },
 };
 
 const char *srp_cli_help(const char *cmd, const char *sub)

@@ -68,6 +68,10 @@ static const struct cmd cmds[] = {
 	  SRP_EXIT_FAIL },
 	{ "detach", cmd_detach, CFG_OPTIONAL, "VF --qmp SOCKET [--timeout SECS] [--json]",
 	  SRP_EXIT_FAIL },
+	{ "run", cmd_run, CFG_POLICY,
+	  "--tenant T --domain D [--backend kvm] [--vlan N] [--mac M] [--json] VF... -- "
+	  "COMMAND [ARG...]",
+	  SRP_EXIT_FAIL },
 };
 
 /* The commands that change the host, recorded in the history unless a
@@ -75,7 +79,7 @@ static const struct cmd cmds[] = {
 static int changes(const char *cmd, int argc, char **argv)
 {
 	static const char *const changing[] = { "assign", "release", "recover", "restore",
-						"enable", "disable", "attach", "detach" };
+						"enable", "disable", "attach", "detach", "run" };
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* srpass -- the assignment transactions: assign, release, restore */
 #include "core/assign.h"
+#include "core/guest.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -394,6 +395,18 @@ int srp_release(struct srp_host *host, const struct srp_bdf *vfaddr, int flags,
 		r = srp_err_refuse(err, -ENOENT, "VF %s is not assigned (not in the ledger)", name);
 		goto out;
 	}
+	if (flags & SRP_RELEASE_GONE_GUEST) {
+		char why[160];
+
+		if (srp_guest_state(&host->sys, held, why, sizeof(why)) != SRP_GUEST_GONE) {
+			if (held->guest_pid > 0)
+				srp_say(plan, "keep %s (%s/%s): %s", name, held->tenant,
+					held->domain, why);
+			r = 1;
+			goto out;
+		}
+		srp_say(plan, "release %s (%s/%s): %s", name, held->tenant, held->domain, why);
+	}
 	r = srp_assignment_copy(&a, held);
 	if (r < 0) {
 		srp_err_set(err, r, "out of memory");
@@ -478,4 +491,43 @@ out:
 	srp_inventory_free(inv);
 	srp_txn_end(&t);
 	return r;
+}
+
+int srp_release_gone_guests(struct srp_host *host, const struct srp_plan *plan,
+			    struct srp_err *err)
+{
+	struct srp_ledger *l = NULL;
+	struct srp_bdf *vfs;
+	size_t n = 0;
+	int r, done = 0, first = 0;
+
+	/* the candidates; srp_release() decides again under the lock */
+	r = srp_ledger_peek(host, &l, err);
+	if (r < 0)
+		return r;
+	vfs = calloc(l->n + 1, sizeof(*vfs));
+	if (vfs == NULL) {
+		srp_ledger_close(l);
+		return srp_err_set(err, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->a[i].guest_pid > 0)
+			vfs[n++] = l->a[i].vf;
+	srp_ledger_close(l);
+	for (size_t i = 0; i < n; i++) {
+		struct srp_err one = { 0 };
+
+		r = srp_release(host, &vfs[i], SRP_RELEASE_GONE_GUEST, plan, &one);
+		if (r == 0)
+			done++;
+		if (r < 0) {
+			srp_say(plan, "%s", one.msg);
+			if (first == 0) {
+				*err = one;
+				first = r;
+			}
+		}
+	}
+	free(vfs);
+	return first < 0 ? first : done;
 }

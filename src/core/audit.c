@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* srpass -- the isolation audit */
 #include "core/audit.h"
+#include "core/guest.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -455,6 +456,23 @@ static void audit_switches(struct srp_findings *f, const struct srp_config *cfg,
 	free(pv);
 }
 
+/* a VF `srpass run` recorded for a guest that is gone: srpass was killed
+ * before it could release it */
+static void audit_guest(struct srp_findings *f, const struct srp_host *host,
+			const struct srp_assignment *a, const char *name)
+{
+	struct srp_finding *it;
+	char why[160];
+
+	if (srp_guest_state(&host->sys, a, why, sizeof(why)) != SRP_GUEST_GONE)
+		return;
+	it = add(f, "SRP-LEDGER-004", SRP_SEV_WARNING, "vf", name, a->tenant,
+		 "assigned to '%s'/'%s' for a guest process that is gone (srpass run ended "
+		 "without releasing it)", a->tenant, a->domain);
+	EVIDENCE(it, "%s", why);
+	REMEDY(it, "srpass recover (releases the VFs of guests that are gone)");
+}
+
 static void audit_ledger(struct srp_findings *f, const struct srp_host *host,
 			 const struct srp_config *cfg, const struct srp_inventory *inv,
 			 const struct srp_ledger *l)
@@ -498,6 +516,7 @@ static void audit_ledger(struct srp_findings *f, const struct srp_host *host,
 			EVIDENCE(it, "/sys/bus/pci/devices/%s/driver", name);
 			REMEDY(it, "srpass restore (after a reboot), or srpass release %s", name);
 		}
+		audit_guest(f, host, a, name);
 	}
 	for (size_t i = 0; i < inv->n_devs; i++) {
 		const struct srp_dev *d = &inv->devs[i];

@@ -310,6 +310,36 @@ int srp_launch_build(const struct srp_assignment *const *a, size_t n,
 	return r;
 }
 
+/* ---- srpass run ---- */
+
+static int take_words(struct srp_strv *out, const struct srp_strv *words)
+{
+	for (size_t k = 0; k < words->n; k++)
+		if (strv_take(out, strdup(words->v[k])) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int srp_launch_command(char *const *cmd, size_t n, const struct srp_strv *words,
+		       struct srp_strv *out)
+{
+	int placed = 0, r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (strcmp(cmd[i], SRP_LAUNCH_PLACEHOLDER) == 0) {
+			r = take_words(out, words);
+			placed = 1;
+		} else {
+			r = strv_take(out, strdup(cmd[i]));
+		}
+	}
+	if (r == 0 && !placed)
+		r = take_words(out, words);
+	if (r < 0)
+		srp_strv_free(out);
+	return r;
+}
+
 /* ---- joining ---- */
 
 /* The characters a shell word may hold unquoted. */

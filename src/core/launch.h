@@ -65,6 +65,16 @@ int srp_launch_network_valid(const char *s);
 int srp_launch_build(const struct srp_assignment *const *a, size_t n,
 		     const struct srp_launch_opts *o, struct srp_strv *out, struct srp_err *err);
 
+/*
+ * srp_launch_command - `srpass run`'s command line: cmd[0..n-1] (n > 0)
+ * with the words in place of every word that is exactly "{srpass}", or
+ * after the last word when no word is.  Copies into *out (empty): 0 or
+ * -ENOMEM (then *out is empty).
+ */
+#define SRP_LAUNCH_PLACEHOLDER "{srpass}"
+int srp_launch_command(char *const *cmd, size_t n, const struct srp_strv *words,
+		       struct srp_strv *out);
+
 /* argv as one line of shell words, each quoted where it needs it ('...'). */
 char *srp_launch_shell_join(const struct srp_strv *argv);
 /* The devices as one fragment: the element itself when there is one

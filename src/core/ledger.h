@@ -35,7 +35,16 @@ struct srp_assignment {
 	/* The policy's refusals an operator overrode with `vf set --force`,
 	 * as "ID: reason; ..." (NULL: none).  Audit still reports the VF. */
 	char *forced;
+	/* The guest process using the VF (`srpass run`): its pid and its
+	 * start time (/proc/PID/stat field 22, clock ticks after boot), so
+	 * recover can tell it from a later process with the same pid.
+	 * guest_pid 0: no guest recorded (assign, and every older ledger). */
+	int guest_pid;
+	unsigned long long guest_start;
 };
+
+/* The largest pid Linux hands out (PID_MAX_LIMIT, 2^22). */
+#define SRP_GUEST_PID_MAX 4194304
 
 enum srp_op {
 	SRP_OP_NONE,

@@ -58,6 +58,13 @@ static struct json_object *assignment_to_json(const struct srp_assignment *a)
 	}
 	if (a->forced)
 		json_object_object_add(o, "forced", json_object_new_string(a->forced));
+	if (a->guest_pid > 0) {
+		struct json_object *g = json_object_new_object();
+
+		json_object_object_add(g, "pid", json_object_new_int(a->guest_pid));
+		json_object_object_add(g, "starttime", json_object_new_uint64(a->guest_start));
+		json_object_object_add(o, "guest", g);
+	}
 	return o;
 }
 
@@ -187,6 +194,29 @@ static int forced_from_json(struct json_object *o, struct srp_assignment *a)
 	return a->forced ? 0 : -ENOMEM;
 }
 
+/* Optional (ledgers before `srpass run` lack it, and an assign records
+ * none): {"pid": 1..SRP_GUEST_PID_MAX, "starttime": >= 0}.  *what names
+ * the bad field. */
+static int guest_from_json(struct json_object *o, struct srp_assignment *a, const char **what)
+{
+	struct json_object *g, *v;
+
+	if (!json_object_object_get_ex(o, "guest", &g) || g == NULL)
+		return 0;
+	if (!json_object_is_type(g, json_type_object))
+		return -EBADMSG;
+	*what = "guest.pid";
+	if (get_field(g, "pid", json_type_int, 0, &v) < 0 || json_object_get_int64(v) < 1 ||
+	    json_object_get_int64(v) > SRP_GUEST_PID_MAX)
+		return -EBADMSG;
+	a->guest_pid = (int)json_object_get_int64(v);
+	*what = "guest.starttime";
+	if (get_field(g, "starttime", json_type_int, 0, &v) < 0 || json_object_get_int64(v) < 0)
+		return -EBADMSG;
+	a->guest_start = json_object_get_uint64(v);
+	return 0;
+}
+
 static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 				const char **ret_what)
 {
@@ -233,6 +263,10 @@ static int assignment_from_json(struct json_object *o, struct srp_assignment *a,
 	if (r == 0) {
 		*ret_what = "forced";
 		r = forced_from_json(o, a);
+	}
+	if (r == 0) {
+		*ret_what = "guest";
+		r = guest_from_json(o, a, ret_what);
 	}
 	if (r < 0)
 		srp_assignment_clear(a);

@@ -34,7 +34,8 @@ for f in usr/sbin/srpass:755 usr/lib/libsrpass.so.0:755 usr/lib/pkgconfig/srpass
 	 usr/include/srpass/srpass.h:644 usr/include/srpass/api.h:644 \
 	 usr/share/man/man1/srpass.1:644 usr/share/man/man5/srpass.conf.5:644 \
 	 usr/lib/systemd/system/srpass-restore.service:644 \
-	 usr/share/bash-completion/completions/srpass:644 etc/srpass/srpass.conf:644; do
+	 usr/share/bash-completion/completions/srpass:644 etc/srpass/srpass.conf:644 \
+	 etc/libvirt/hooks/qemu.d/srpass:755; do
 	path=${f%:*}
 	mode=${f##*:}
 	if [ ! -f "$D/$path" ] || [ "$(stat -c %a "$D/$path")" != "$mode" ]; then
@@ -50,8 +51,9 @@ else
 fi
 
 if grep -qx 'ExecStart=/usr/sbin/srpass restore' "$D/usr/lib/systemd/system/srpass-restore.service" &&
+   grep -qx 'SRPASS=${SRPASS:-/usr/sbin/srpass}' "$D/etc/libvirt/hooks/qemu.d/srpass" &&
    "$D/usr/sbin/srpass" --version | grep -q '^srpass '; then
-	ok "the unit runs the installed binary, which runs"
+	ok "the unit and the libvirt hook run the installed binary, which runs"
 else
 	not_ok "the unit runs the installed binary"
 	diag "$D/usr/lib/systemd/system/srpass-restore.service"
