@@ -41,7 +41,7 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config launch help"
+	commands="$commands history metrics config launch help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -65,6 +65,10 @@ _srpass() {
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
 	--vf) mapfile -t COMPREPLY < <(compgen -W "$(_srpass_bdfs vf)" -- "$cur"); return ;;
 	--output | -o)
+		if [[ ${cmd:-} == metrics ]]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+		fi
 		mapfile -t COMPREPLY < <(compgen -W "bdf pf index kind id driver group numa netdev vfs
 			mac vlan spoofchk trust owner tenant domain backend" -- "$cur")
 		return
@@ -94,6 +98,7 @@ _srpass() {
 	enable) words="--vfs --no-autoprobe --dry-run --json --help $(_srpass_bdfs pf)" ;;
 	disable) words="--dry-run --force --json --help $(_srpass_bdfs pf)" ;;
 	history) words="--vf --tenant --json --help" ;;
+	metrics) words="--output --json --help" ;;
 	config)
 		if [[ -z ${sub:-} ]]; then
 			words="check --help"

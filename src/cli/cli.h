@@ -113,5 +113,6 @@ int cmd_disable(struct srp_cli *cli, int argc, char **argv);
 int cmd_history(struct srp_cli *cli, int argc, char **argv);
 int cmd_config(struct srp_cli *cli, int argc, char **argv);
 int cmd_launch(struct srp_cli *cli, int argc, char **argv);
+int cmd_metrics(struct srp_cli *cli, int argc, char **argv);
 
 #endif
