@@ -41,7 +41,7 @@ _srpass() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="list show check audit assign release recover restore vf enable disable"
-	commands="$commands history config launch attach detach run help"
+	commands="$commands history metrics config launch attach detach run help"
 
 	# run's COMMAND after "--": a program, then its own words (files)
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -78,6 +78,10 @@ _srpass() {
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
 	--vf) mapfile -t COMPREPLY < <(compgen -W "$(_srpass_bdfs vf)" -- "$cur"); return ;;
 	--output | -o)
+		if [[ ${cmd:-} == metrics ]]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+		fi
 		mapfile -t COMPREPLY < <(compgen -W "bdf pf index kind id driver group numa netdev vfs
 			mac vlan spoofchk trust owner tenant domain backend" -- "$cur")
 		return
@@ -108,6 +112,7 @@ _srpass() {
 	enable) words="--vfs --no-autoprobe --dry-run --json --help $(_srpass_bdfs pf)" ;;
 	disable) words="--dry-run --force --json --help $(_srpass_bdfs pf)" ;;
 	history) words="--vf --tenant --json --help" ;;
+	metrics) words="--output --json --help" ;;
 	config)
 		if [[ -z ${sub:-} ]]; then
 			words="check --help"

@@ -121,5 +121,6 @@ int cmd_launch(struct srp_cli *cli, int argc, char **argv);
 int cmd_attach(struct srp_cli *cli, int argc, char **argv);
 int cmd_detach(struct srp_cli *cli, int argc, char **argv);
 int cmd_run(struct srp_cli *cli, int argc, char **argv);
+int cmd_metrics(struct srp_cli *cli, int argc, char **argv);
 
 #endif

@@ -48,6 +48,21 @@ static const struct {
 	  "  -t, --tenant T   only the findings that concern tenant T\n"
 	  "      --color[=WHEN]  auto, always or never (see list)\n"
 	  "example: srpass audit --tenant blue\n" },
+	{ "metrics",
+	  "usage: srpass metrics [--json] [--output FILE]\n"
+	  "The host in the Prometheus text format, for node_exporter's textfile\n"
+	  "collector: every VF with its owner (srpass_vf_info), its switch settings\n"
+	  "and the PF's counters for it, the VFs of each PF by state, and the audit's\n"
+	  "findings by id and severity (docs/metrics.md).  Reads only; exit 0 also\n"
+	  "with findings.  What could not be read is srpass_collector_success 0.\n"
+	  "  -o, --output FILE  write FILE atomically (a temp file in its directory,\n"
+	  "                     then rename), mode 0644, instead of stdout; name it\n"
+	  "                     *.prom for the collector.  With --root, FILE is\n"
+	  "                     absolute and under the root\n"
+	  "  -j, --json         the same metrics as one JSON document on stdout\n"
+	  "                     (docs/schema/metrics.schema.json); with --output the\n"
+	  "                     file still gets the text format\n"
+	  "example: srpass metrics --output /var/lib/prometheus/node-exporter/srpass.prom\n" },
 	{ "assign",
 	  "usage: srpass assign VF --tenant T --domain D [--backend NAME] [--vlan N]\n"
 	  "                     [--mac M] [--dry-run] [--strict]\n"

@@ -55,6 +55,7 @@ static const struct cmd cmds[] = {
 	{ "enable", cmd_enable, CFG_POLICY, "PF --vfs N [--no-autoprobe] [--dry-run] [--json]",
 	  SRP_EXIT_FAIL },
 	{ "disable", cmd_disable, CFG_POLICY, "PF [--dry-run] [--force] [--json]", SRP_EXIT_FAIL },
+	{ "metrics", cmd_metrics, CFG_POLICY, "[--json] [--output FILE]", SRP_EXIT_FAIL },
 	{ "history", cmd_history, CFG_OPTIONAL, "[--json] [--vf VF | --tenant T]", SRP_EXIT_FAIL },
 	{ "config", cmd_config, CFG_NONE, "check [--json] [FILE]", SRP_EXIT_FAIL },
 	{ "launch", cmd_launch, CFG_OPTIONAL,

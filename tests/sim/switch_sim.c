@@ -241,7 +241,8 @@ static int parse_vfs(struct sim_pf *p, const struct json_object *a, struct srp_e
 		}
 		if (p->vfs[i].index != i)
 			return file_err(err, p, "'%s' describes another VF", key);
-		p->vfs[i].known |= SRP_VF_STATS;	/* counters are not stored: all 0 */
+		/* counters are stored only once set by hand ("stats"); else all 0 */
+		p->vfs[i].known |= SRP_VF_STATS;
 	}
 	return 0;
 }
@@ -352,7 +353,12 @@ static int sim_save(const struct srp_sys *sys, struct sim_pf *p, struct srp_err 
 	a = json_object_new_array();
 	json_object_object_add(root, "vfs", a);
 	for (unsigned int i = 0; i < p->numvfs; i++) {
-		struct json_object *o = srp_vf_state_to_json(&p->vfs[i], 0);
+		static const struct srp_vf_stats none;
+		/* counters planted in the file stay there: the kernel keeps them
+		 * across a change of the VF's settings */
+		unsigned int flags = memcmp(&p->vfs[i].stats, &none, sizeof(none)) ?
+				     SRP_VF_JSON_STATS : 0;
+		struct json_object *o = srp_vf_state_to_json(&p->vfs[i], flags);
 
 		if (o == NULL || a == NULL) {
 			json_object_put(o);

@@ -288,6 +288,38 @@ static void test_mac_is_administrative(void **state)
 	assert_non_null(strstr(err.msg, "refused 'mac 01:00:5e:00:00:01' on VF 1"));
 }
 
+/* counters written into the file by hand are reported and survive a change */
+static void test_planted_stats(void **state)
+{
+	struct host *h = *state;
+	struct srp_vf_state st;
+	struct json_object *o, *vfs, *stats;
+	struct srp_err err = { 0 };
+
+	get(h, 0, &st);		/* creates the file */
+	assert_true(st.known & SRP_VF_STATS);
+	assert_true(st.stats.rx_packets == 0);
+	o = read_json(h, SIM_FILE);
+	assert_true(json_object_object_get_ex(o, "vfs", &vfs));
+	stats = json_tokener_parse("{\"rx_packets\": 7, \"tx_bytes\": 1099511627776, "
+				   "\"rx_dropped\": 3}");
+	json_object_object_add(json_object_array_get_idx(vfs, 0), "stats", stats);
+	put(h, SIM_FILE, json_object_to_json_string(o));
+	json_object_put(o);
+	get(h, 0, &st);
+	assert_true(st.stats.rx_packets == 7);
+	assert_true(st.stats.tx_bytes == 1ull << 40);
+	assert_true(st.stats.rx_dropped == 3);
+	assert_true(st.stats.tx_packets == 0);
+	assert_int_equal(set(h, 0, "trust on", &err), 0);
+	get(h, 0, &st);
+	assert_int_equal(st.trust, 1);
+	assert_true(st.stats.rx_packets == 7);
+	assert_true(st.stats.tx_bytes == 1ull << 40);
+	get(h, 1, &st);
+	assert_true(st.stats.rx_packets == 0);
+}
+
 static void test_vlan_semantics(void **state)
 {
 	struct host *h = *state;
@@ -546,6 +578,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_use_creates_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_plain_netdevs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mac_is_administrative, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_planted_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_semantics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vf_index_out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_needs_link_up, setup, teardown),
