@@ -93,6 +93,10 @@ void srp_cli_json_print(FILE *out, struct json_object *o);
  * SRP_EXIT_OK and buf, or the usage error's exit code. */
 int srp_cli_file_path(struct srp_cli *cli, const char *opt, const char *arg, char *buf,
 		      size_t len);
+/* assign's -t, -d, -b, -V and -m (also run's) into req: SRP_EXIT_OK, the
+ * usage error's exit code for a bad value, or -1 if c is none of them. */
+struct srp_assign_req;
+int srp_cli_assign_opt(struct srp_cli *cli, int c, const char *arg, struct srp_assign_req *req);
 /* 1 if cli->out gets ANSI colours: --color, else NO_COLOR and a tty. */
 int srp_cli_color(struct srp_cli *cli);
 /* --color[=auto|always|never]; -1 if arg is none of them. */

@@ -15,6 +15,39 @@
 #include "base/util.h"
 
 
+/* assign's options that say what goes where, shared with run */
+int srp_cli_assign_opt(struct srp_cli *cli, int c, const char *arg, struct srp_assign_req *req)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'V':
+		if (srp_parse_ulong(arg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0)
+			return srp_cli_usage(cli, "--vlan '%s' is not a VLAN id (%d-%d)", arg,
+					     SRP_VLAN_MIN, SRP_VLAN_MAX);
+		req->vlan = (unsigned int)v;
+		return SRP_EXIT_OK;
+	case 'm':
+		if (srp_vf_mac_parse(arg, req->mac) < 0 || (req->mac[0] & 1) ||
+		    !(req->mac[0] | req->mac[1] | req->mac[2] | req->mac[3] | req->mac[4] |
+		      req->mac[5]))
+			return srp_cli_usage(cli, "--mac '%s' is not a unicast MAC address", arg);
+		req->has_mac = 1;
+		return SRP_EXIT_OK;
+	case 't':
+		req->tenant = arg;
+		return SRP_EXIT_OK;
+	case 'd':
+		req->domain = arg;
+		return SRP_EXIT_OK;
+	case 'b':
+		req->backend = arg;
+		return SRP_EXIT_OK;
+	default:
+		return -1;
+	}
+}
+
 int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 {
 	struct srp_plan plan = srp_cli_plan(cli);
@@ -31,36 +64,19 @@ int cmd_assign(struct srp_cli *cli, int argc, char **argv)
 	};
 	struct json_object *o;
 	struct srp_assign_req req = { .backend = cli->cfg->backend };
-	unsigned long v, seen = 0;
+	unsigned long seen = 0;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "t:d:b:V:m:nSj", opts, NULL)) != -1) {
 		if (srp_cli_once("assign", opts, c, &seen) < 0)
 			return srp_cli_usage(cli, NULL);
+		r = srp_cli_assign_opt(cli, c, optarg, &req);
+		if (r >= 0) {
+			if (r != SRP_EXIT_OK)
+				return r;
+			continue;
+		}
 		switch (c) {
-		case 'V':
-			if (srp_parse_ulong(optarg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0)
-				return srp_cli_usage(cli, "--vlan '%s' is not a VLAN id (%d-%d)",
-						     optarg, SRP_VLAN_MIN, SRP_VLAN_MAX);
-			req.vlan = (unsigned int)v;
-			break;
-		case 'm':
-			if (srp_vf_mac_parse(optarg, req.mac) < 0 || (req.mac[0] & 1) ||
-			    !(req.mac[0] | req.mac[1] | req.mac[2] | req.mac[3] | req.mac[4] |
-			      req.mac[5]))
-				return srp_cli_usage(cli, "--mac '%s' is not a unicast MAC address",
-						     optarg);
-			req.has_mac = 1;
-			break;
-		case 't':
-			req.tenant = optarg;
-			break;
-		case 'd':
-			req.domain = optarg;
-			break;
-		case 'b':
-			req.backend = optarg;
-			break;
 		case 'n':
 			req.dry_run = 1;
 			break;

@@ -70,8 +70,8 @@ static int parse(struct srp_cli *cli, int argc, char **argv, struct run_args *ra
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long v, seen = 0;
-	int c, dd;
+	unsigned long seen = 0;
+	int c, dd, r;
 
 	/* srpass's words end at "--"; COMMAND's are never parsed */
 	for (dd = 1; dd < argc && strcmp(argv[dd], "--") != 0; dd++)
@@ -84,33 +84,13 @@ static int parse(struct srp_cli *cli, int argc, char **argv, struct run_args *ra
 	while ((c = getopt_long(dd, argv, "t:d:b:V:m:j", opts, NULL)) != -1) {
 		if (srp_cli_once("run", opts, c, &seen) < 0)
 			return srp_cli_usage(cli, NULL);
-		switch (c) {
-		case 'V':
-			if (srp_parse_ulong(optarg, 10, SRP_VLAN_MIN, SRP_VLAN_MAX, &v) < 0)
-				return srp_cli_usage(cli, "--vlan '%s' is not a VLAN id (%d-%d)",
-						     optarg, SRP_VLAN_MIN, SRP_VLAN_MAX);
-			ra->req.vlan = (unsigned int)v;
-			break;
-		case 'm':
-			if (srp_vf_mac_parse(optarg, ra->req.mac) < 0 || (ra->req.mac[0] & 1) ||
-			    !(ra->req.mac[0] | ra->req.mac[1] | ra->req.mac[2] | ra->req.mac[3] |
-			      ra->req.mac[4] | ra->req.mac[5]))
-				return srp_cli_usage(cli, "--mac '%s' is not a unicast MAC address",
-						     optarg);
-			ra->req.has_mac = 1;
-			break;
-		case 't':
-			ra->req.tenant = optarg;
-			break;
-		case 'd':
-			ra->req.domain = optarg;
-			break;
-		case 'b':
-			ra->req.backend = optarg;
-			break;
-		case 'j':
-			break;
-		default:
+		r = srp_cli_assign_opt(cli, c, optarg, &ra->req);
+		if (r >= 0) {
+			if (r != SRP_EXIT_OK)
+				return r;
+			continue;
+		}
+		if (c != 'j') {
 			argv[dd] = "--";
 			return srp_cli_badopt(cli, argv);
 		}
