@@ -56,7 +56,12 @@ static int device_args(const struct srp_assignment *a, const struct srp_attach_o
 }
 
 /* The VF name names, its ledger entry (copied into res; assigned to
- * domain unless that is NULL), then the QMP connection. */
+ * domain unless that is NULL), then the QMP connection.  attach (domain
+ * given) holds the ledger's lock until it is done, so that the VF cannot
+ * be released and given to another tenant between the check and the
+ * device_add; detach only takes a device out, and reads the ledger
+ * without the lock, which it must not hold while a guest takes up to
+ * --timeout to let go. */
 static int prepare(struct srp_host *host, const char *name, const char *domain,
 		   const struct srp_attach_opts *o, struct srp_ledger **l,
 		   const struct srp_assignment **a, struct srp_qmp *q,
@@ -71,7 +76,7 @@ static int prepare(struct srp_host *host, const char *name, const char *domain,
 		return r;
 	srp_bdf_format(&res->vf, bdf);
 	srp_launch_id("hostdev", &res->vf, res->id);
-	r = srp_ledger_open(host, l, err);
+	r = domain != NULL ? srp_ledger_open(host, l, err) : srp_ledger_peek(host, l, err);
 	if (r < 0)
 		return r;
 	*a = srp_ledger_find(*l, &res->vf);

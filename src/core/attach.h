@@ -41,6 +41,7 @@ int srp_attach(struct srp_host *host, const char *name, const char *domain,
  * srp_detach - device_del the VF (assigned in the ledger) from the QEMU
  * behind o->qmp and wait, o->timeout_ms at most, for DEVICE_DELETED: the
  * guest must let go of it first.  Then query-pci must no longer show it.
+ * The ledger is read, not locked: the wait holds up no other srpass.
  * A VF the QEMU does not show is left alone (changed 0).  0 or -errno
  * (-ETIMEDOUT: QEMU still has it, the unplug request stands).
  */

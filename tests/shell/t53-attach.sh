@@ -132,6 +132,15 @@ expect 1 "a guest that does not let go: detach --timeout 1 exits 1" detach $VF -
 	grep -q "no DEVICE_DELETED from QEMU in 1000 ms" "$tmp/err" && ok "... saying so" ||
 	{ not_ok "... saying so"; diag "$tmp/err"; }
 
+# the wait holds up no other srpass: detach does not keep the host's lock
+"$SRPASS" --root "$root" detach $VF --qmp /run/web1.qmp --timeout 3 >/dev/null 2>&1 &
+det=$!
+sleep 0.5
+expect 0 "while detach waits for the guest, another srpass changes the host (--wait 1)" \
+	--wait 1 assign 0000:03:02.3 --tenant blue --domain web2 --vlan 102
+wait $det
+sp release 0000:03:02.3
+
 fake garbage
 expect 1 "a monitor that is not QMP: exit 1" attach $VF --domain web1 --qmp /run/web1.qmp --timeout 2 &&
 	grep -q "not a QMP message" "$tmp/err" && ok "... saying so" || { not_ok "... saying so"; diag "$tmp/err"; }
